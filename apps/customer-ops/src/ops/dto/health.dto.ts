@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class HealthChecksDto {
+  @ApiProperty({ enum: ['up', 'down'], example: 'up' })
+  database: 'up' | 'down';
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded'], example: 'ok' })
+  status: 'ok' | 'degraded';
+
+  @ApiProperty({ example: 42 })
+  uptimeSeconds: number;
+
+  @ApiProperty({ example: '0.1.0' })
+  version: string;
+
+  @ApiProperty({ type: HealthChecksDto })
+  checks: HealthChecksDto;
+}
+
+export class ReadinessDto {
+  @ApiProperty({ enum: ['ready', 'not_ready'], example: 'ready' })
+  status: 'ready' | 'not_ready';
+
+  @ApiProperty({ type: HealthChecksDto })
+  checks: HealthChecksDto;
+
+  @ApiProperty({ required: false, example: 'shutting down' })
+  reason?: string;
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HealthDto, ReadinessDto } from './dto/health.dto';
+import { HealthService } from './health.service';
+
+@ApiTags('ops')
+@Controller()
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get('health')
+  @ApiOperation({ summary: 'Liveness: 200 while the process is up' })
+  @ApiOkResponse({ type: HealthDto })
+  getHealth(): Promise<HealthDto> {
+    return this.health.health();
+  }
+
+  @Get('readyz')
+  @ApiOperation({ summary: 'Readiness: 200 when the database answers, 503 otherwise or while shutting down' })
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto })
+  async getReadiness(@Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
+    const readiness = await this.health.readiness();
+    res.status(readiness.status === 'ready' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return readiness;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Three kinds of tests (see README "Testing"):
+ *  - unit:         specs beside the code (apps/**, libs/**)
+ *  - e2e:sqlite:   black-box suites in test/ over the real AppModule on a temporary SQLite file
+ *  - e2e:postgres: the same suites on a fresh Postgres database per suite; enabled when
+ *                  TEST_DATABASE_URL is set, and required (never skipped) when CI=true
+ */
+const env = process.env;
+
+const base = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+  },
+  moduleNameMapper: {
+    '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
+    '^@app/database(|/.*)$': '<rootDir>/libs/database/src$1',
+    '^@app/http(|/.*)$': '<rootDir>/libs/http/src$1',
+  },
+};
+
+const e2e = {
+  ...base,
+  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  slowTestThreshold: 30,
+};
+
+const withPostgres = Boolean(env.TEST_DATABASE_URL) || env.CI === 'true';
+
+module.exports = {
+  maxWorkers: 2,
+  testTimeout: 30000,
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    { ...e2e, displayName: 'e2e:sqlite', setupFiles: ['<rootDir>/test/support/use-sqlite.ts'] },
+    ...(withPostgres
+      ? [
+          {
+            ...e2e,
+            displayName: 'e2e:postgres',
+            setupFiles: ['<rootDir>/test/support/use-postgres.ts'],
+            globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',
+          },
+        ]
+      : []),
+  ],
+};

@@ -1,0 +1,125 @@
+import { ConfigValidationError, DEFAULT_DATABASE_URL, loadConfig } from './app-config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as ConfigValidationError).problems.map((p) => p.variable);
+  }
+  throw new Error('expected a ConfigValidationError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      isProduction: false,
+      port: 8000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      corsOrigins: [],
+      allowedHosts: [],
+      trustProxy: false,
+      bodyLimitBytes: 100 * 1024,
+      swaggerEnabled: true,
+      shutdownGraceMs: 10000,
+    });
+    expect(config.database).toEqual({
+      kind: 'sqlite',
+      url: DEFAULT_DATABASE_URL,
+      sqlitePath: './data/customer-ops.sqlite',
+      migrationsRun: true,
+    });
+    expect(config.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '  ' }).port).toBe(8000);
+  });
+
+  it('parses every variable', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://app:secret@db:5432/customer_ops',
+      MIGRATIONS_RUN: 'false',
+      LOG_LEVEL: 'warn',
+      CORS_ORIGINS: 'https://ui.example.com, http://localhost:3000',
+      ALLOWED_HOSTS: 'API.example.com,*.api.example.com',
+      TRUST_PROXY: '1',
+      BODY_LIMIT: '2mb',
+      SWAGGER_ENABLED: 'no',
+      SHUTDOWN_GRACE_MS: '2500',
+    });
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      isProduction: true,
+      port: 9000,
+      host: '127.0.0.1',
+      logLevel: 'warn',
+      corsOrigins: ['https://ui.example.com', 'http://localhost:3000'],
+      allowedHosts: ['api.example.com', '*.api.example.com'],
+      trustProxy: 1,
+      bodyLimitBytes: 2 * 1024 * 1024,
+      swaggerEnabled: false,
+      shutdownGraceMs: 2500,
+    });
+    expect(config.database).toMatchObject({ kind: 'postgres', migrationsRun: false });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+  ])('parses TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('accepts sqlite paths and :memory:', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database.sqlitePath).toBe(':memory:');
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/co/db.sqlite' }).database.sqlitePath).toBe(
+      '/var/lib/co/db.sqlite',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/db' }).database.kind).toBe('postgres');
+  });
+
+  it('lists every bad variable at once', () => {
+    const bad = {
+      NODE_ENV: 'staging',
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://nope',
+      MIGRATIONS_RUN: 'maybe',
+      LOG_LEVEL: 'loud',
+      CORS_ORIGINS: 'ui.example.com/path',
+      ALLOWED_HOSTS: 'api.example.com:8000',
+      TRUST_PROXY: 'everyone!',
+      BODY_LIMIT: 'huge',
+      SWAGGER_ENABLED: 'yes please',
+      SHUTDOWN_GRACE_MS: '-5',
+    };
+    expect(problemsOf(bad).sort()).toEqual(Object.keys(bad).sort());
+    try {
+      loadConfig(bad);
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^Invalid configuration \(11 problems\)/);
+      expect((error as Error).message).toContain('PORT: PORT must be an integer from 0 to 65535');
+    }
+  });
+
+  it.each([
+    ['PORT', '70000'],
+    ['SHUTDOWN_GRACE_MS', '1.5'],
+    ['HOST', 'bad host'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(problemsOf({ [name]: value })).toEqual([name]);
+  });
+
+  it('refuses CORS_ORIGINS=* in production but allows it in development', () => {
+    expect(problemsOf({ NODE_ENV: 'production', CORS_ORIGINS: '*' })).toEqual(['CORS_ORIGINS']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+});

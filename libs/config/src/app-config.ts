@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { validateEnvironment, EnvironmentProblem } from './environment';
+import { isSet, parseBoolean, parseByteSize, parseList } from './parse';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type DatabaseKind = 'sqlite' | 'postgres';
+export type TrustProxySetting = boolean | number | string[];
+
+export interface DatabaseConfig {
+  kind: DatabaseKind;
+  /** The URL as configured (may carry a password: never log it). */
+  url: string;
+  /** For SQLite: the file path (or ":memory:"). */
+  sqlitePath?: string;
+  migrationsRun: boolean;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/customer-ops.sqlite';
+
+/**
+ * The service configuration, parsed and validated once at boot. Inject this class;
+ * nothing else reads process.env.
+ */
+export class AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  readonly version: string;
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseConfig;
+  readonly logLevel: string;
+  readonly corsOrigins: string[];
+  readonly allowedHosts: string[];
+  readonly trustProxy: TrustProxySetting;
+  readonly bodyLimitBytes: number;
+  readonly swaggerEnabled: boolean;
+  readonly shutdownGraceMs: number;
+
+  constructor(values: Omit<AppConfig, never>) {
+    Object.assign(this, values);
+  }
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: EnvironmentProblem[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function parseDatabase(url: string, migrationsRun: boolean): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return { kind: 'sqlite', url, sqlitePath: path, migrationsRun };
+  }
+  return { kind: 'postgres', url, migrationsRun };
+}
+
+function parseTrustProxy(value: string | undefined): TrustProxySetting {
+  if (!isSet(value)) return false;
+  const v = value.trim().toLowerCase();
+  if (/^\d+$/.test(v)) return Number(v);
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return parseList(value);
+}
+
+let cachedVersion: string | undefined;
+/** The version from the nearest package.json above this file (works from src and dist). */
+export function readAppVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  let dir = __dirname;
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'aetherlink-customer-ops' && pkg.version) return (cachedVersion = pkg.version);
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return (cachedVersion = '0.0.0');
+    dir = parent;
+  }
+}
+
+/** Every cross-variable rule that a single field validator cannot express. */
+function crossChecks(config: AppConfig): EnvironmentProblem[] {
+  const problems: EnvironmentProblem[] = [];
+  if (config.isProduction && config.corsOrigins.includes('*')) {
+    problems.push({
+      variable: 'CORS_ORIGINS',
+      reason: 'must not contain * when NODE_ENV=production; list the allowed origins explicitly',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Parses and validates an environment (normally process.env). Throws ConfigValidationError
+ * listing every bad variable at once.
+ */
+export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
+  const { env, problems } = validateEnvironment(raw);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  const nodeEnv = (env.NODE_ENV ?? 'development') as NodeEnv;
+  const config = new AppConfig({
+    nodeEnv,
+    isProduction: nodeEnv === 'production',
+    version: readAppVersion(),
+    port: env.PORT ?? 8000,
+    host: env.HOST ?? '0.0.0.0',
+    database: parseDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL, parseBoolean(env.MIGRATIONS_RUN, true)),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    corsOrigins: parseList(env.CORS_ORIGINS),
+    allowedHosts: parseList(env.ALLOWED_HOSTS).map((h) => h.toLowerCase()),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    bodyLimitBytes: parseByteSize(env.BODY_LIMIT ?? '100kb'),
+    swaggerEnabled: parseBoolean(env.SWAGGER_ENABLED, true),
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10000,
+  });
+  const crossProblems = crossChecks(config);
+  if (crossProblems.length > 0) throw new ConfigValidationError(crossProblems);
+  return config;
+}

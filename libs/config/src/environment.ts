@@ -1,0 +1,159 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  ValidationArguments,
+  ValidationError,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  IsInt,
+  Validate,
+  validateSync,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+import { BYTE_SIZE_PATTERN, HOST_PATTERN_RE, isBooleanString, ORIGIN_RE, parseList } from './parse';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+@ValidatorConstraint({ name: 'booleanString' })
+class BooleanString implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isBooleanString(value);
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be true or false`;
+  }
+}
+
+@ValidatorConstraint({ name: 'originList' })
+class OriginList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseList(value).every((o) => o === '*' || ORIGIN_RE.test(o));
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be a comma-separated list of origins like https://app.example.com (or *)`;
+  }
+}
+
+@ValidatorConstraint({ name: 'hostList' })
+class HostList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseList(value).every((h) => HOST_PATTERN_RE.test(h));
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be a comma-separated list of host names, optionally starting with "*." (no ports)`;
+  }
+}
+
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxy implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    if (isBooleanString(value) || /^\d{1,2}$/.test(value.trim())) return true;
+    return parseList(value).every(
+      (item) => /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(item) || /^(loopback|linklocal|uniquelocal)$/.test(item),
+    );
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs`;
+  }
+}
+
+const PORT_RANGE = { message: 'PORT must be an integer from 0 to 65535' };
+const GRACE_RANGE = { message: 'SHUTDOWN_GRACE_MS must be an integer number of milliseconds from 0 to 600000' };
+
+/**
+ * The raw environment as the service accepts it. Every field is a string (as in process.env)
+ * except where a @Type converts it; defaults are applied later, in loadConfig.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(PORT_RANGE)
+  @Min(0, PORT_RANGE)
+  @Max(65535, PORT_RANGE)
+  PORT?: number;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.:-]+$/, { message: 'HOST must be an interface address or host name' })
+  HOST?: string;
+
+  @IsOptional()
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must be sqlite:<path> or postgres://user@host:port/database',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Validate(BooleanString)
+  MIGRATIONS_RUN?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @Validate(OriginList)
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @Validate(HostList)
+  ALLOWED_HOSTS?: string;
+
+  @IsOptional()
+  @Validate(TrustProxy)
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Matches(BYTE_SIZE_PATTERN, { message: 'BODY_LIMIT must be a size like 100kb, 1mb or 2048' })
+  BODY_LIMIT?: string;
+
+  @IsOptional()
+  @Validate(BooleanString)
+  SWAGGER_ENABLED?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(GRACE_RANGE)
+  @Min(0, GRACE_RANGE)
+  @Max(600000, GRACE_RANGE)
+  SHUTDOWN_GRACE_MS?: number;
+}
+
+export interface EnvironmentProblem {
+  variable: string;
+  reason: string;
+}
+
+function flatten(errors: ValidationError[]): EnvironmentProblem[] {
+  return errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((reason) => ({ variable: error.property, reason })),
+  );
+}
+
+/** Drops empty strings so that `FOO=` in a .env file means "use the default". */
+function withoutBlanks(raw: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined && value.trim() !== '') out[key] = value.trim();
+  }
+  return out;
+}
+
+export function validateEnvironment(raw: Record<string, string | undefined>): {
+  env: EnvironmentVariables;
+  problems: EnvironmentProblem[];
+} {
+  const env = plainToInstance(EnvironmentVariables, withoutBlanks(raw));
+  const problems = flatten(validateSync(env, { whitelist: false, forbidUnknownValues: false, stopAtFirstError: true }));
+  return { env, problems };
+}

@@ -1,0 +1,5 @@
+export * from './app-config';
+export * from './config.module';
+export * from './environment';
+export * from './parse';
+export * from './process-env';

@@ -1,0 +1,4 @@
+export * from './database.module';
+export * from './database.options';
+export * from './database-health.service';
+export * from './migrations';

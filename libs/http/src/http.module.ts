@@ -1,0 +1,49 @@
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
+import { AppConfig } from '@app/config';
+import { AllExceptionsFilter } from './all-exceptions.filter';
+import { AccessLogMiddleware } from './logging/access-log.middleware';
+import { AppLogger } from './logging/app-logger';
+import { createLogger, LOG_DESTINATION, PINO_LOGGER } from './logging/logger';
+import { HostAllowlistMiddleware } from './pipeline/host-allowlist.middleware';
+import { JsonBodyMiddleware } from './pipeline/json-body.middleware';
+import { RequestIdMiddleware } from './pipeline/request-id.middleware';
+import { CorsMiddleware, HelmetMiddleware } from './pipeline/security.middleware';
+import { createValidationPipe } from './validation';
+
+/**
+ * The HTTP pipeline shared by every route: request id, access log, security headers,
+ * host allow-list, CORS and JSON body parsing (in that order), then validation and the
+ * single exception filter.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: LOG_DESTINATION, useValue: undefined },
+    {
+      provide: PINO_LOGGER,
+      inject: [AppConfig, LOG_DESTINATION],
+      useFactory: (config: AppConfig, destination: DestinationStream | undefined) =>
+        createLogger(config.logLevel, destination),
+    },
+    AppLogger,
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+  exports: [PINO_LOGGER, AppLogger],
+})
+export class HttpCommonModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(
+        RequestIdMiddleware,
+        AccessLogMiddleware,
+        HelmetMiddleware,
+        HostAllowlistMiddleware,
+        CorsMiddleware,
+        JsonBodyMiddleware,
+      )
+      .forRoutes('*');
+  }
+}

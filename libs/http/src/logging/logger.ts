@@ -1,0 +1,32 @@
+import pino, { DestinationStream, Logger } from 'pino';
+
+/** Injection token for the service's pino logger. */
+export const PINO_LOGGER = Symbol('PINO_LOGGER');
+/** Injection token for where log lines go (stdout by default; tests capture it). */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+export const REDACTED_HEADERS = ['x-api-key', 'x-admin-key', 'authorization', 'cookie', 'set-cookie'] as const;
+
+/** Header secrets are redacted wherever a headers object appears in a log line. */
+export const REDACT_PATHS = REDACTED_HEADERS.flatMap((h) => [
+  `headers["${h}"]`,
+  `req.headers["${h}"]`,
+  `request.headers["${h}"]`,
+  `*.headers["${h}"]`,
+  `err.config.headers["${h}"]`,
+]);
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'customer-ops' },
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+}

@@ -1,0 +1,58 @@
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '@app/database';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp } from './support/test-app';
+
+describe('persistence: migrations at start-up', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('does not migrate when MIGRATIONS_RUN=false', async () => {
+    const t = await startTestApp(db.url, { env: { MIGRATIONS_RUN: 'false' } });
+    try {
+      const ds = t.app.get(DataSource);
+      expect(ds.options.synchronize).toBe(false);
+      expect(await ds.createQueryRunner().hasTable('tenants')).toBe(false);
+      expect(await ds.showMigrations()).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('runs every migration when MIGRATIONS_RUN=true, and is a no-op on the next start', async () => {
+    for (let boot = 0; boot < 2; boot++) {
+      const t = await startTestApp(db.url);
+      try {
+        const ds = t.app.get(DataSource);
+        const runner = ds.createQueryRunner();
+        try {
+          expect(await runner.hasTable('tenants')).toBe(true);
+          expect(await ds.showMigrations()).toBe(false);
+          const applied = (await runner.query('SELECT name FROM migrations ORDER BY id')) as Array<{ name: string }>;
+          expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((m) => m.name));
+        } finally {
+          await runner.release();
+        }
+      } finally {
+        await t.close();
+      }
+    }
+  });
+
+  it('the tenants table accepts and returns rows', async () => {
+    const t = await startTestApp(db.url);
+    try {
+      const ds = t.app.get(DataSource);
+      await ds.createQueryBuilder().insert().into('tenants').values({ tenant: 'EXPERTCO' }).execute();
+      const rows = await ds.createQueryBuilder().select('t.tenant', 'tenant').from('tenants', 't').getRawMany();
+      expect(rows).toEqual([{ tenant: 'EXPERTCO' }]);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -36,6 +36,8 @@ export class AppConfig {
   readonly bodyLimitBytes: number;
   readonly swaggerEnabled: boolean;
   readonly shutdownGraceMs: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. A secret: never log it. */
+  readonly metricsToken: string | null;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -121,6 +123,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     bodyLimitBytes: parseByteSize(env.BODY_LIMIT ?? '100kb'),
     swaggerEnabled: parseBoolean(env.SWAGGER_ENABLED, true),
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10000,
+    metricsToken: env.METRICS_TOKEN ?? null,
   });
   const crossProblems = crossChecks(config);
   if (crossProblems.length > 0) throw new ConfigValidationError(crossProblems);

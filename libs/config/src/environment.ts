@@ -127,6 +127,10 @@ export class EnvironmentVariables {
   @Min(0, GRACE_RANGE)
   @Max(600000, GRACE_RANGE)
   SHUTDOWN_GRACE_MS?: number;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,512}$/, { message: 'METRICS_TOKEN must be 1-512 printable characters without spaces' })
+  METRICS_TOKEN?: string;
 }
 
 export interface EnvironmentProblem {

@@ -3,9 +3,11 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from '@app/config';
 import { AllExceptionsFilter } from './all-exceptions.filter';
-import { AccessLogMiddleware } from './logging/access-log.middleware';
+import { AccessLog } from './logging/access-log';
 import { AppLogger } from './logging/app-logger';
 import { createLogger, LOG_DESTINATION, PINO_LOGGER } from './logging/logger';
+import { RequestCompletion } from './observability/request-completion';
+import { RequestCompletionMiddleware } from './observability/request-completion.middleware';
 import { HostAllowlistMiddleware } from './pipeline/host-allowlist.middleware';
 import { JsonBodyMiddleware } from './pipeline/json-body.middleware';
 import { RequestIdMiddleware } from './pipeline/request-id.middleware';
@@ -13,9 +15,9 @@ import { CorsMiddleware, HelmetMiddleware } from './pipeline/security.middleware
 import { createValidationPipe } from './validation';
 
 /**
- * The HTTP pipeline shared by every route: request id, access log, security headers,
- * host allow-list, CORS and JSON body parsing (in that order), then validation and the
- * single exception filter.
+ * The HTTP pipeline shared by every route, in this order: request id, completion observer
+ * (feeds the access log and HTTP metrics), security headers, host allow-list, CORS and JSON
+ * body parsing; then validation and the single exception filter.
  */
 @Global()
 @Module({
@@ -28,17 +30,19 @@ import { createValidationPipe } from './validation';
         createLogger(config.logLevel, destination),
     },
     AppLogger,
+    RequestCompletion,
+    AccessLog,
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
-  exports: [PINO_LOGGER, AppLogger],
+  exports: [PINO_LOGGER, AppLogger, RequestCompletion],
 })
 export class HttpCommonModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(
         RequestIdMiddleware,
-        AccessLogMiddleware,
+        RequestCompletionMiddleware,
         HelmetMiddleware,
         HostAllowlistMiddleware,
         CorsMiddleware,

@@ -4,6 +4,7 @@ export * from './errors';
 export * from './http.module';
 export * from './logging/app-logger';
 export * from './logging/logger';
+export * from './observability/request-completion';
 export * from './pipeline/host-allowlist';
 export * from './request-context';
 export * from './route-template';

@@ -1,0 +1,36 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
+import { CompletedRequest, RequestCompletion } from '@app/http';
+import { HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_TOTAL } from './http.metrics';
+import { InjectMetric } from './metric-definition';
+
+type HttpLabel = 'method' | 'endpoint' | 'status';
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * Counts every finished request. Labels are bounded whatever clients send: the endpoint is
+ * the route template or `unmatched`, unusual methods collapse to `OTHER`.
+ */
+@Injectable()
+export class HttpMetrics implements OnModuleInit {
+  constructor(
+    private readonly completion: RequestCompletion,
+    @InjectMetric(HTTP_REQUESTS_TOTAL) private readonly requests: Counter<HttpLabel>,
+    @InjectMetric(HTTP_REQUEST_DURATION_SECONDS) private readonly duration: Histogram<HttpLabel>,
+  ) {}
+
+  onModuleInit(): void {
+    this.completion.subscribe((request) => this.record(request));
+  }
+
+  private record(request: CompletedRequest): void {
+    const labels = {
+      method: KNOWN_METHODS.has(request.method) ? request.method : 'OTHER',
+      endpoint: request.route,
+      status: String(request.status),
+    };
+    this.requests.inc(labels);
+    this.duration.observe(labels, request.durationMs / 1000);
+  }
+}

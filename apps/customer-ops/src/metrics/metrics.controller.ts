@@ -1,0 +1,16 @@
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
+import type { Response } from 'express';
+import { MetricsTokenGuard } from './metrics-token.guard';
+
+/** GET /metrics in the Prometheus text format; bearer-protected when METRICS_TOKEN is set. */
+@ApiExcludeController()
+@Controller()
+@UseGuards(MetricsTokenGuard)
+export class MetricsController extends PrometheusController {
+  @Get()
+  override index(@Res({ passthrough: true }) response: Response): Promise<string> {
+    return super.index(response);
+  }
+}

@@ -17,6 +17,7 @@ const base = {
     '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
     '^@app/database(|/.*)$': '<rootDir>/libs/database/src$1',
     '^@app/http(|/.*)$': '<rootDir>/libs/http/src$1',
+    '^@app/redis(|/.*)$': '<rootDir>/libs/redis/src$1',
   },
 };
 

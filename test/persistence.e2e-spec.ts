@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '@app/database';
+import { loadConfig } from '@app/config';
+import { buildDataSourceOptions, MIGRATIONS } from '@app/database';
+import { TenantEntity } from '../apps/customer-ops/src/tenants/entities/tenant.entity';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp } from './support/test-app';
 
@@ -13,14 +15,14 @@ describe('persistence: migrations at start-up', () => {
   });
 
   it('does not migrate when MIGRATIONS_RUN=false', async () => {
-    const t = await startTestApp(db.url, { env: { MIGRATIONS_RUN: 'false' } });
+    const config = loadConfig({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'false' });
+    const ds = await new DataSource(buildDataSourceOptions(config.database)).initialize();
     try {
-      const ds = t.app.get(DataSource);
       expect(ds.options.synchronize).toBe(false);
       expect(await ds.createQueryRunner().hasTable('tenants')).toBe(false);
       expect(await ds.showMigrations()).toBe(true);
     } finally {
-      await t.close();
+      await ds.destroy();
     }
   });
 
@@ -48,9 +50,10 @@ describe('persistence: migrations at start-up', () => {
     const t = await startTestApp(db.url);
     try {
       const ds = t.app.get(DataSource);
-      await ds.createQueryBuilder().insert().into('tenants').values({ tenant: 'EXPERTCO' }).execute();
-      const rows = await ds.createQueryBuilder().select('t.tenant', 'tenant').from('tenants', 't').getRawMany();
-      expect(rows).toEqual([{ tenant: 'EXPERTCO' }]);
+      const createdAt = new Date('2026-01-02T03:04:05.678Z');
+      await ds.getRepository(TenantEntity).insert({ tenant: 'EXPERTCO', displayName: 'Expert Co', createdAt });
+      const rows = await ds.getRepository(TenantEntity).find();
+      expect(rows).toEqual([{ tenant: 'EXPERTCO', displayName: 'Expert Co', createdAt }]);
     } finally {
       await t.close();
     }

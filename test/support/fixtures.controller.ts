@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
+import { Public } from '../../apps/customer-ops/src/auth/auth.decorators';
 
 class EchoItemDto {
   @IsString()
@@ -26,6 +27,7 @@ export class EchoDto {
 
 /** Routes that exist only in the e2e suites, to drive the shared pipeline. */
 @Controller('__fixtures')
+@Public()
 export class FixturesController {
   @Post('echo')
   echo(@Body() body: EchoDto): EchoDto {

@@ -2,7 +2,11 @@ import { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { App } from 'supertest/types';
 import request from 'supertest';
-import { AppConfig, loadConfig } from '@app/config';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig, EnvironmentReader, loadConfig } from '@app/config';
 import { LOG_DESTINATION } from '@app/http';
 import { AppModule } from '../../apps/customer-ops/src/app.module';
 import { APP_CREATE_OPTIONS, configureApp } from '../../apps/customer-ops/src/setup';
@@ -13,11 +17,17 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Extra controllers mounted next to the real ones (test fixtures). */
   controllers?: Type<unknown>[];
+  /** Also listen on a free loopback port (for clients in other processes). */
+  listen?: boolean;
 }
 
 export interface TestApp {
   app: INestApplication;
   config: AppConfig;
+  /** The environment the app reads; edit it, then reload auth, to simulate env changes. */
+  env: Record<string, string>;
+  /** http://127.0.0.1:<port> when started with listen: true. */
+  url: string;
   logs: LogCapture;
   http(): ReturnType<typeof request>;
   close(): Promise<void>;
@@ -28,7 +38,15 @@ export interface TestApp {
  * with configuration built from an explicit environment and logs captured in memory.
  */
 export async function startTestApp(databaseUrl: string, options: TestAppOptions = {}): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, ...options.env });
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: databaseUrl,
+    // A keys file of its own, absent until a test writes it.
+    API_KEYS_FILE: join(tmpdir(), `co-keys-${randomBytes(6).toString('hex')}.env`),
+    ...options.env,
+  };
+  const config = loadConfig(env);
   const logs = new LogCapture();
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule],
@@ -36,16 +54,25 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
   })
     .overrideProvider(AppConfig)
     .useValue(config)
+    .overrideProvider(EnvironmentReader)
+    .useValue({ read: () => env })
     .overrideProvider(LOG_DESTINATION)
     .useValue(logs)
     .compile();
   const app = moduleRef.createNestApplication(APP_CREATE_OPTIONS);
   configureApp(app);
   await app.init();
+  let url = '';
+  if (options.listen) {
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  }
   const server = app.getHttpServer() as App;
   return {
     app,
     config,
+    env,
+    url,
     logs,
     http: () => request(server),
     close: () => app.close(),

@@ -2,10 +2,22 @@ import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HttpCommonModule } from '@app/http';
+import { RedisModule } from '@app/redis';
+import { AuthModule } from './auth/auth.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
+import { TenantsModule } from './tenants/tenants.module';
 
 @Module({
-  imports: [AppConfigModule, HttpCommonModule, DatabaseModule, MetricsModule, OpsModule],
+  imports: [
+    AppConfigModule,
+    HttpCommonModule,
+    DatabaseModule,
+    RedisModule,
+    MetricsModule,
+    AuthModule,
+    TenantsModule,
+    OpsModule,
+  ],
 })
 export class AppModule {}

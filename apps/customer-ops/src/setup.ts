@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import { AppLogger } from '@app/http';
+import { ADMIN_KEY_SCHEME, TENANT_KEY_SCHEME } from './auth/auth.decorators';
 
 /** Options every app instance is created with (main.ts and the e2e suites alike). */
 export const APP_CREATE_OPTIONS = { bodyParser: false, bufferLogs: true, abortOnError: false } as const;
@@ -23,6 +24,11 @@ export function configureApp(app: INestApplication): void {
       .setTitle('AetherLink CustomerOps API')
       .setDescription('Multi-tenant lead capture, enrichment and outcome tracking.')
       .setVersion(config.version)
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Tenant API key' }, TENANT_KEY_SCHEME)
+      .addApiKey(
+        { type: 'apiKey', in: 'header', name: 'x-admin-key', description: 'Operator admin key' },
+        ADMIN_KEY_SCHEME,
+      )
       .build();
     SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
       jsonDocumentUrl: 'docs-json',

@@ -118,6 +118,35 @@ describe('loadConfig', () => {
     expect(problemsOf({ [name]: value })).toEqual([name]);
   });
 
+  it('defaults REQUIRE_API_KEY to true in production and false elsewhere', () => {
+    expect(loadConfig({}).requireApiKey).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).requireApiKey).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', REQUIRE_API_KEY: 'false' }).requireApiKey).toBe(false);
+    expect(loadConfig({ REQUIRE_API_KEY: 'true' }).requireApiKey).toBe(true);
+  });
+
+  it('has no admin key unless one is set', () => {
+    expect(loadConfig({}).adminKey).toBeNull();
+    expect(loadConfig({ API_ADMIN_KEY: 'short' }).adminKey).toBe('short');
+  });
+
+  it('refuses an API_ADMIN_KEY shorter than 32 characters in production, without echoing it', () => {
+    expect(problemsOf({ NODE_ENV: 'production', API_ADMIN_KEY: 'x'.repeat(31) })).toEqual(['API_ADMIN_KEY']);
+    try {
+      loadConfig({ NODE_ENV: 'production', API_ADMIN_KEY: 'tooshort-secret' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('tooshort-secret');
+    }
+    expect(loadConfig({ NODE_ENV: 'production', API_ADMIN_KEY: 'x'.repeat(32) }).adminKey).toHaveLength(32);
+  });
+
+  it('parses REDIS_URL and API_KEYS_FILE', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({}).apiKeysFile).toBe('./config/api-keys.env');
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(problemsOf({ REDIS_URL: 'http://nope' })).toEqual(['REDIS_URL']);
+  });
+
   it('refuses CORS_ORIGINS=* in production but allows it in development', () => {
     expect(problemsOf({ NODE_ENV: 'production', CORS_ORIGINS: '*' })).toEqual(['CORS_ORIGINS']);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);

@@ -38,6 +38,14 @@ export class AppConfig {
   readonly shutdownGraceMs: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. A secret: never log it. */
   readonly metricsToken: string | null;
+  /** true: a request without x-api-key is 401; false: it is served as tenant `public`. */
+  readonly requireApiKey: boolean;
+  /** The operator's admin key (a secret). null: admin routes answer 403. */
+  readonly adminKey: string | null;
+  /** API_KEY_<TENANT>=<key> lines, re-read on every auth reload. */
+  readonly apiKeysFile: string;
+  /** Shared Redis for rate limits and fleet-wide auth reloads. null: single-instance mode. */
+  readonly redisUrl: string | null;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -88,6 +96,9 @@ export function readAppVersion(): string {
   }
 }
 
+export const MIN_PRODUCTION_ADMIN_KEY_LENGTH = 32;
+export const DEFAULT_API_KEYS_FILE = './config/api-keys.env';
+
 /** Every cross-variable rule that a single field validator cannot express. */
 function crossChecks(config: AppConfig): EnvironmentProblem[] {
   const problems: EnvironmentProblem[] = [];
@@ -95,6 +106,12 @@ function crossChecks(config: AppConfig): EnvironmentProblem[] {
     problems.push({
       variable: 'CORS_ORIGINS',
       reason: 'must not contain * when NODE_ENV=production; list the allowed origins explicitly',
+    });
+  }
+  if (config.isProduction && config.adminKey !== null && config.adminKey.length < MIN_PRODUCTION_ADMIN_KEY_LENGTH) {
+    problems.push({
+      variable: 'API_ADMIN_KEY',
+      reason: `must be at least ${MIN_PRODUCTION_ADMIN_KEY_LENGTH} characters when NODE_ENV=production`,
     });
   }
   return problems;
@@ -124,6 +141,10 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     swaggerEnabled: parseBoolean(env.SWAGGER_ENABLED, true),
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10000,
     metricsToken: env.METRICS_TOKEN ?? null,
+    requireApiKey: parseBoolean(env.REQUIRE_API_KEY, nodeEnv === 'production'),
+    adminKey: env.API_ADMIN_KEY ?? null,
+    apiKeysFile: env.API_KEYS_FILE ?? DEFAULT_API_KEYS_FILE,
+    redisUrl: env.REDIS_URL ?? null,
   });
   const crossProblems = crossChecks(config);
   if (crossProblems.length > 0) throw new ConfigValidationError(crossProblems);

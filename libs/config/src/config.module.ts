@@ -1,20 +1,21 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { AppConfig, loadConfig } from './app-config';
+import { AppConfig } from './app-config';
+import { EnvironmentReader, loadConfigFromProcess } from './process-env';
 
 const APP_CONFIG_KEY = 'app';
 
 /**
- * Loads `.env` (when present) through @nestjs/config, validates the environment once,
- * and provides the typed AppConfig to every module.
+ * Validates the environment (with `.env` merged underneath) once, and provides the typed
+ * AppConfig to every module, plus the EnvironmentReader for values re-read at run time.
  */
 @Global()
 @Module({
   imports: [
     ConfigModule.forRoot({
       cache: true,
-      ignoreEnvVars: false,
-      load: [() => ({ [APP_CONFIG_KEY]: loadConfig(process.env) })],
+      ignoreEnvFile: true,
+      load: [() => ({ [APP_CONFIG_KEY]: loadConfigFromProcess() })],
     }),
   ],
   providers: [
@@ -23,7 +24,8 @@ const APP_CONFIG_KEY = 'app';
       inject: [ConfigService],
       useFactory: (configService: ConfigService): AppConfig => configService.getOrThrow<AppConfig>(APP_CONFIG_KEY),
     },
+    EnvironmentReader,
   ],
-  exports: [AppConfig],
+  exports: [AppConfig, EnvironmentReader],
 })
 export class AppConfigModule {}

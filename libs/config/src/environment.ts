@@ -131,6 +131,22 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^[\x21-\x7e]{1,512}$/, { message: 'METRICS_TOKEN must be 1-512 printable characters without spaces' })
   METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @Validate(BooleanString)
+  REQUIRE_API_KEY?: string;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,512}$/, { message: 'API_ADMIN_KEY must be 1-512 printable characters without spaces' })
+  API_ADMIN_KEY?: string;
+
+  @IsOptional()
+  @Matches(/^[^\0]{1,1024}$/, { message: 'API_KEYS_FILE must be a file path' })
+  API_KEYS_FILE?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be redis://[user:password@]host:port[/db] (or rediss://)' })
+  REDIS_URL?: string;
 }
 
 export interface EnvironmentProblem {

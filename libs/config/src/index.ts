@@ -1,3 +1,4 @@
+export * from './api-keys-file';
 export * from './app-config';
 export * from './config.module';
 export * from './environment';

@@ -1,15 +1,31 @@
-import { config as loadDotEnv } from 'dotenv';
+import { Injectable } from '@nestjs/common';
+import { parse as parseDotEnv } from 'dotenv';
+import { existsSync, readFileSync } from 'node:fs';
 import { AppConfig, loadConfig } from './app-config';
 
+export type Environment = Record<string, string | undefined>;
+
 /**
- * The one place that reads process.env. A `.env` file in the working directory is
- * loaded first when present; variables already set in the environment win.
+ * The one place that reads process.env. A `.env` file in the working directory is merged
+ * underneath when present: variables set in the real environment win. process.env itself is
+ * never modified, so reading again picks up edits to `.env`.
  */
-export function readProcessEnvironment(): Record<string, string | undefined> {
-  loadDotEnv({ quiet: true });
-  return { ...process.env };
+export function readProcessEnvironment(): Environment {
+  const dotEnv = existsSync('.env') ? parseDotEnv(readFileSync('.env')) : {};
+  return { ...dotEnv, ...process.env };
 }
 
 export function loadConfigFromProcess(): AppConfig {
   return loadConfig(readProcessEnvironment());
+}
+
+/**
+ * Reads the environment on demand, for sources that must be re-read at run time (the
+ * API_KEY_<TENANT> variables on every auth reload). Tests replace it with a fixed map.
+ */
+@Injectable()
+export class EnvironmentReader {
+  read(): Environment {
+    return readProcessEnvironment();
+  }
 }

@@ -7,6 +7,8 @@ export interface RequestContext {
   startedAt: bigint;
   /** The resolved tenant, once an auth guard has identified the caller. */
   tenant?: string;
+  /** Who is calling, for per-caller budgets: a tenant, the operator, or an anonymous client. */
+  principal?: { kind: 'tenant' | 'admin' | 'anonymous'; id: string };
 }
 
 export type ContextualRequest = Request & { context?: RequestContext };

@@ -2,11 +2,13 @@ import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { Response } from 'express';
+import { Public } from '../auth/auth.decorators';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
 /** GET /metrics in the Prometheus text format; bearer-protected when METRICS_TOKEN is set. */
 @ApiExcludeController()
 @Controller()
+@Public()
 @UseGuards(MetricsTokenGuard)
 export class MetricsController extends PrometheusController {
   @Get()

@@ -1,11 +1,13 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../auth/auth.decorators';
 import { HealthDto, ReadinessDto } from './dto/health.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('ops')
 @Controller()
+@Public()
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 

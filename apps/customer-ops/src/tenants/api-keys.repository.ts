@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { TenantEntity } from './entities/tenant.entity';
+
+/** Database access for tenants and minted keys. Every key query is scoped to a tenant. */
+@Injectable()
+export class ApiKeysRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Keys that may still authenticate at `now`: not expired, and not revoked or still in grace. */
+  async listUsable(now: Date): Promise<ApiKeyEntity[]> {
+    const rows = await this.dataSource.getRepository(ApiKeyEntity).find({ order: { createdAt: 'ASC' } });
+    return rows.filter((row) => (!row.expiresAt || row.expiresAt > now) && (!row.revokedAt || row.revokedAt > now));
+  }
+
+  async tenantExists(tenant: string): Promise<boolean> {
+    return this.dataSource.getRepository(TenantEntity).existsBy({ tenant });
+  }
+
+  /** Stores a minted key and records its tenant, in one transaction. */
+  async insertKey(key: ApiKeyEntity): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const tenants = manager.getRepository(TenantEntity);
+      if (!(await tenants.existsBy({ tenant: key.tenant }))) {
+        await tenants.insert({ tenant: key.tenant, displayName: null, createdAt: key.createdAt });
+      }
+      await manager.getRepository(ApiKeyEntity).insert(key);
+    });
+  }
+
+  async findKey(tenant: string, id: string): Promise<ApiKeyEntity | null> {
+    return this.dataSource.getRepository(ApiKeyEntity).findOneBy({ tenant, id });
+  }
+
+  async revokeKey(tenant: string, id: string, revokedAt: Date): Promise<void> {
+    await this.dataSource.getRepository(ApiKeyEntity).update({ tenant, id }, { revokedAt });
+  }
+}

@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/**', 'test/**', '*.config.js', '*.config.mjs', 'scripts/**', 'bench/**'],
+    files: ['libs/config/**', 'test/**', '**/*.spec.ts', '*.config.js', '*.config.mjs', 'scripts/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

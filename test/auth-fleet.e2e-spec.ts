@@ -19,7 +19,13 @@ describeWithRedis('auth across instances sharing one Redis and one database', (r
   beforeAll(async () => {
     db = await createTestDatabase();
     writeKeysFile(keysFile, [`API_KEY_${seedTenant}=${seedKey}`]);
-    const env = { REQUIRE_API_KEY: 'true', API_ADMIN_KEY: ADMIN_KEY, REDIS_URL: redisUrl, API_KEYS_FILE: keysFile };
+    const env = {
+      REQUIRE_API_KEY: 'true',
+      API_ADMIN_KEY: ADMIN_KEY,
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: `co-fleet-${uniqueTenant('P').toLowerCase()}`,
+      API_KEYS_FILE: keysFile,
+    };
     a = await startTestApp(db.url, { env });
     b = await startTestApp(db.url, { env });
   });

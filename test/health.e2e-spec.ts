@@ -30,7 +30,7 @@ describe('probes: /health and /readyz', () => {
         status: 'ok',
         uptimeSeconds: expect.any(Number),
         version: t.config.version,
-        checks: { database: 'up' },
+        checks: { database: 'up', redis: 'disabled' },
       });
       expect(t.config.version).toMatch(/^\d+\.\d+\.\d+/);
     });
@@ -38,7 +38,7 @@ describe('probes: /health and /readyz', () => {
     it('GET /readyz -> 200 ready', async () => {
       const res = await t.http().get('/readyz');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ready', checks: { database: 'up' } });
+      expect(res.body).toEqual({ status: 'ready', checks: { database: 'up', redis: 'disabled' } });
     });
   });
 
@@ -55,7 +55,11 @@ describe('probes: /health and /readyz', () => {
       t.app.get(LifecycleService).beginShutdown();
       const ready = await t.http().get('/readyz');
       expect(ready.status).toBe(503);
-      expect(ready.body).toMatchObject({ status: 'not_ready', checks: { database: 'up' }, reason: 'shutting down' });
+      expect(ready.body).toMatchObject({
+        status: 'not_ready',
+        checks: { database: 'up', redis: 'disabled' },
+        reason: 'shutting down',
+      });
       expect((await t.http().get('/health')).status).toBe(200);
     });
   });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
-import { Public } from '../../apps/customer-ops/src/auth/auth.decorators';
+import { ApiKeyAuth, CurrentTenant, Public } from '../../apps/customer-ops/src/auth/auth.decorators';
 
 class EchoItemDto {
   @IsString()
@@ -37,5 +37,15 @@ export class FixturesController {
   @Get('boom')
   boom(): never {
     throw new Error('connect ECONNREFUSED db.internal:5432 password=hunter2');
+  }
+}
+
+/** A tenant route under /v1, for the default rate-limit bucket before the real /v1 routes. */
+@Controller('v1/__fixtures')
+@ApiKeyAuth()
+export class V1FixturesController {
+  @Get('ping')
+  ping(@CurrentTenant() tenant: string): { tenant: string } {
+    return { tenant };
   }
 }

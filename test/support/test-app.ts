@@ -44,6 +44,10 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     DATABASE_URL: databaseUrl,
     // A keys file of its own, absent until a test writes it.
     API_KEYS_FILE: join(tmpdir(), `co-keys-${randomBytes(6).toString('hex')}.env`),
+    // Apps of one suite share Redis keys only when the suite passes one prefix to all of them.
+    REDIS_KEY_PREFIX: `co-test-${randomBytes(6).toString('hex')}`,
+    // Suites about other features call routes freely; the rate-limit suites turn it on.
+    RATE_LIMIT_ENABLED: 'false',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -6,6 +6,7 @@ import { RedisModule } from '@app/redis';
 import { AuthModule } from './auth/auth.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 @Module({
@@ -16,6 +17,8 @@ import { TenantsModule } from './tenants/tenants.module';
     RedisModule,
     MetricsModule,
     AuthModule,
+    // After AuthModule: its guard identifies the caller that rate limits are counted for.
+    RateLimitModule,
     TenantsModule,
     OpsModule,
   ],

@@ -147,6 +147,35 @@ describe('loadConfig', () => {
     expect(problemsOf({ REDIS_URL: 'http://nope' })).toEqual(['REDIS_URL']);
   });
 
+  it('parses rate limits with their defaults', () => {
+    expect(loadConfig({}).rateLimit).toEqual({
+      enabled: true,
+      ops: { limit: 5, ttlMs: 60_000, text: '5/minute' },
+      default: { limit: 60, ttlMs: 60_000, text: '60/minute' },
+      fallback: 'open',
+    });
+    const custom = loadConfig({
+      RATE_LIMIT_ENABLED: 'false',
+      RATE_LIMIT_OPS: '10/second',
+      RATE_LIMIT_DEFAULT: '1000/hours',
+      RATE_LIMIT_FALLBACK: 'memory',
+    }).rateLimit;
+    expect(custom).toMatchObject({ enabled: false, fallback: 'memory' });
+    expect(custom.ops).toMatchObject({ limit: 10, ttlMs: 1000 });
+    expect(custom.default).toMatchObject({ limit: 1000, ttlMs: 3_600_000 });
+  });
+
+  it.each(['5', '5/min', 'five/minute', '0/minute', '/minute', '5/fortnight', '-1/second'])(
+    'refuses RATE_LIMIT_OPS=%s with a clear message',
+    (value) => {
+      expect(problemsOf({ RATE_LIMIT_OPS: value })).toEqual(['RATE_LIMIT_OPS']);
+    },
+  );
+
+  it('refuses an unknown RATE_LIMIT_FALLBACK', () => {
+    expect(problemsOf({ RATE_LIMIT_FALLBACK: 'closed' })).toEqual(['RATE_LIMIT_FALLBACK']);
+  });
+
   it('refuses CORS_ORIGINS=* in production but allows it in development', () => {
     expect(problemsOf({ NODE_ENV: 'production', CORS_ORIGINS: '*' })).toEqual(['CORS_ORIGINS']);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);

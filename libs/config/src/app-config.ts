@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { validateEnvironment, EnvironmentProblem } from './environment';
 import { isSet, parseBoolean, parseByteSize, parseList } from './parse';
+import { parseRateLimit, RateLimit } from './rate-limit';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -14,6 +15,16 @@ export interface DatabaseConfig {
   /** For SQLite: the file path (or ":memory:"). */
   sqlitePath?: string;
   migrationsRun: boolean;
+}
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** Budget for /ops/* routes, per caller. */
+  ops: RateLimit;
+  /** Budget for /v1/* routes, per caller. */
+  default: RateLimit;
+  /** While Redis is unreachable: `open` serves every request, `memory` limits per instance. */
+  fallback: 'open' | 'memory';
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/customer-ops.sqlite';
@@ -46,6 +57,9 @@ export class AppConfig {
   readonly apiKeysFile: string;
   /** Shared Redis for rate limits and fleet-wide auth reloads. null: single-instance mode. */
   readonly redisUrl: string | null;
+  /** Namespace for every Redis key and channel, so deployments can share one Redis. */
+  readonly redisKeyPrefix: string;
+  readonly rateLimit: RateLimitConfig;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -145,6 +159,13 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     adminKey: env.API_ADMIN_KEY ?? null,
     apiKeysFile: env.API_KEYS_FILE ?? DEFAULT_API_KEYS_FILE,
     redisUrl: env.REDIS_URL ?? null,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'customer-ops',
+    rateLimit: {
+      enabled: parseBoolean(env.RATE_LIMIT_ENABLED, true),
+      ops: parseRateLimit(env.RATE_LIMIT_OPS ?? '5/minute'),
+      default: parseRateLimit(env.RATE_LIMIT_DEFAULT ?? '60/minute'),
+      fallback: (env.RATE_LIMIT_FALLBACK ?? 'open') as 'open' | 'memory',
+    },
   });
   const crossProblems = crossChecks(config);
   if (crossProblems.length > 0) throw new ConfigValidationError(crossProblems);

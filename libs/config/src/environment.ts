@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { Type } from 'class-transformer';
+import { RATE_LIMIT_PATTERN } from './rate-limit';
 import { BYTE_SIZE_PATTERN, HOST_PATTERN_RE, isBooleanString, ORIGIN_RE, parseList } from './parse';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -64,6 +65,8 @@ class TrustProxy implements ValidatorConstraintInterface {
   }
 }
 
+const RATE_LIMIT_MESSAGE = (name: string) =>
+  `${name} must look like N/second, N/minute, N/hour or N/day with N >= 1 (e.g. 60/minute)`;
 const PORT_RANGE = { message: 'PORT must be an integer from 0 to 65535' };
 const GRACE_RANGE = { message: 'SHUTDOWN_GRACE_MS must be an integer number of milliseconds from 0 to 600000' };
 
@@ -147,6 +150,26 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be redis://[user:password@]host:port[/db] (or rediss://)' })
   REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits, :, _ or -' })
+  REDIS_KEY_PREFIX?: string;
+
+  @IsOptional()
+  @Validate(BooleanString)
+  RATE_LIMIT_ENABLED?: string;
+
+  @IsOptional()
+  @Matches(RATE_LIMIT_PATTERN, { message: RATE_LIMIT_MESSAGE('RATE_LIMIT_OPS') })
+  RATE_LIMIT_OPS?: string;
+
+  @IsOptional()
+  @Matches(RATE_LIMIT_PATTERN, { message: RATE_LIMIT_MESSAGE('RATE_LIMIT_DEFAULT') })
+  RATE_LIMIT_DEFAULT?: string;
+
+  @IsOptional()
+  @IsIn(['open', 'memory'], { message: 'RATE_LIMIT_FALLBACK must be open or memory' })
+  RATE_LIMIT_FALLBACK?: string;
 }
 
 export interface EnvironmentProblem {

@@ -4,3 +4,4 @@ export * from './config.module';
 export * from './environment';
 export * from './parse';
 export * from './process-env';
+export * from './rate-limit';

@@ -7,7 +7,8 @@ import { PINO_LOGGER } from '@app/http';
 import { createRedisClient, REDIS_CLIENT } from '@app/redis';
 import { KeyRegistry, ReloadScope } from './key-registry.service';
 
-export const AUTH_CHANNEL = 'customer-ops:auth:reload';
+/** The channel auth changes are announced on, under REDIS_KEY_PREFIX. */
+export const authChannel = (prefix: string): string => `${prefix}:auth:reload`;
 
 interface ReloadMessage {
   origin: string;
@@ -16,20 +17,23 @@ interface ReloadMessage {
 
 /**
  * Fleet-wide auth changes. After a reload, mint or revoke, the instance that made it
- * publishes on AUTH_CHANNEL; every other instance re-reads the same sources. Without
+ * publishes on the auth channel; every other instance re-reads the same sources. Without
  * REDIS_URL this is a no-op and changes stay local.
  */
 @Injectable()
 export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly instanceId = randomUUID();
   private subscriber: Redis | null = null;
+  private readonly channel: string;
 
   constructor(
     private readonly config: AppConfig,
     private readonly registry: KeyRegistry,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.channel = authChannel(config.redisKeyPrefix);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.redisUrl) return;
@@ -41,7 +45,7 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
     });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, payload: string) => void this.onMessage(payload));
-    await this.subscriber.subscribe(AUTH_CHANNEL).catch((error: Error) => {
+    await this.subscriber.subscribe(this.channel).catch((error: Error) => {
       this.logger.warn({ err: error }, 'auth sync: subscribe failed; will retry on reconnect');
     });
   }
@@ -55,7 +59,7 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
     if (!this.redis) return;
     const message: ReloadMessage = { origin: this.instanceId, scope };
     try {
-      await this.redis.publish(AUTH_CHANNEL, JSON.stringify(message));
+      await this.redis.publish(this.channel, JSON.stringify(message));
     } catch (error) {
       this.logger.warn(
         { err: error, scope },

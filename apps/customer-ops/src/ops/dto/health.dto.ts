@@ -3,6 +3,9 @@ import { ApiProperty } from '@nestjs/swagger';
 export class HealthChecksDto {
   @ApiProperty({ enum: ['up', 'down'], example: 'up' })
   database: 'up' | 'down';
+
+  @ApiProperty({ enum: ['up', 'down', 'disabled'], example: 'up', description: 'disabled when REDIS_URL is unset' })
+  redis: 'up' | 'down' | 'disabled';
 }
 
 export class HealthDto {

@@ -18,7 +18,7 @@ describe('structured JSON logs', () => {
 
   it('writes one access line per request with id, method, route template, status and duration', async () => {
     await t.http().get('/health').set('x-request-id', 'log-health');
-    await t.http().get('/v1/leads/123?secret=q').set('x-request-id', 'log-404');
+    await t.http().get('/v1/nothing-here/123?secret=q').set('x-request-id', 'log-404');
     await t.http().post('/__fixtures/echo').set('x-request-id', 'log-400').send({});
 
     const lines = t.logs.accessLines();

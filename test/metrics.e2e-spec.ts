@@ -44,7 +44,7 @@ describe('GET /metrics', () => {
     const before = await scrape();
     await t.http().get('/health');
     await t.http().get('/health');
-    await t.http().get('/v1/leads/42?token=abc');
+    await t.http().get('/v1/nothing-here/42?token=abc');
     await t.http().get('/__fixtures/boom');
     await t.http().post('/__fixtures/echo').send({ name: 'x' });
     await t.http().get('/health').set('Host', 'evil.example');

@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import { HttpCommonModule } from '@app/http';
 import { RedisModule } from '@app/redis';
 import { AuthModule } from './auth/auth.module';
+import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -20,6 +21,7 @@ import { TenantsModule } from './tenants/tenants.module';
     // After AuthModule: its guard identifies the caller that rate limits are counted for.
     RateLimitModule,
     TenantsModule,
+    LeadsModule,
     OpsModule,
   ],
 })

@@ -60,6 +60,8 @@ export class AppConfig {
   /** Namespace for every Redis key and channel, so deployments can share one Redis. */
   readonly redisKeyPrefix: string;
   readonly rateLimit: RateLimitConfig;
+  /** false: leads are stored with intent unknown, urgency medium, sentiment neutral, score 0.5. */
+  readonly enrichmentEnabled: boolean;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -160,6 +162,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     apiKeysFile: env.API_KEYS_FILE ?? DEFAULT_API_KEYS_FILE,
     redisUrl: env.REDIS_URL ?? null,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'customer-ops',
+    enrichmentEnabled: parseBoolean(env.ENABLE_ENRICHMENT, true),
     rateLimit: {
       enabled: parseBoolean(env.RATE_LIMIT_ENABLED, true),
       ops: parseRateLimit(env.RATE_LIMIT_OPS ?? '5/minute'),

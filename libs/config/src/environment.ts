@@ -170,6 +170,10 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['open', 'memory'], { message: 'RATE_LIMIT_FALLBACK must be open or memory' })
   RATE_LIMIT_FALLBACK?: string;
+
+  @IsOptional()
+  @Validate(BooleanString)
+  ENABLE_ENRICHMENT?: string;
 }
 
 export interface EnvironmentProblem {

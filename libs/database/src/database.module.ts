@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { buildDataSourceOptions } from './database.options';
 import { DatabaseHealth } from './database-health.service';
+import { TransactionRunner } from './transaction-runner';
 
 /** The application's one DataSource, built from AppConfig.database. */
 @Global()
@@ -18,7 +19,7 @@ import { DatabaseHealth } from './database-health.service';
       }),
     }),
   ],
-  providers: [DatabaseHealth],
-  exports: [DatabaseHealth],
+  providers: [DatabaseHealth, TransactionRunner],
+  exports: [DatabaseHealth, TransactionRunner],
 })
 export class DatabaseModule {}

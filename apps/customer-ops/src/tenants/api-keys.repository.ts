@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { TransactionRunner } from '@app/database';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { TenantEntity } from './entities/tenant.entity';
 
 /** Database access for tenants and minted keys. Every key query is scoped to a tenant. */
 @Injectable()
 export class ApiKeysRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   /** Keys that may still authenticate at `now`: not expired, and not revoked or still in grace. */
   async listUsable(now: Date): Promise<ApiKeyEntity[]> {
@@ -21,7 +25,7 @@ export class ApiKeysRepository {
 
   /** Stores a minted key and records its tenant, in one transaction. */
   async insertKey(key: ApiKeyEntity): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       const tenants = manager.getRepository(TenantEntity);
       if (!(await tenants.existsBy({ tenant: key.tenant }))) {
         await tenants.insert({ tenant: key.tenant, displayName: null, createdAt: key.createdAt });

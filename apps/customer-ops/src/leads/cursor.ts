@@ -1,0 +1,30 @@
+import { DomainError } from '@app/http';
+
+/** Position after the last item of a page: newest-first order is (createdAt desc, id desc). */
+export interface PageCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export class InvalidCursor extends DomainError {
+  constructor() {
+    super('bad_request', 'INVALID_CURSOR', 'cursor is not a value returned as nextCursor');
+  }
+}
+
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string): PageCursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      const createdAt = new Date(value[0]);
+      if (!Number.isNaN(createdAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1])) return { createdAt, id: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursor();
+}

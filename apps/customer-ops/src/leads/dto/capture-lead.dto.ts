@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+
+const PHONE = /^[0-9 +().-]{7,32}$/;
+const hasNoContact = (dto: CaptureLeadDto) => dto.phone == null && dto.email == null;
+
+export class CaptureLeadDto {
+  @ApiProperty({ minLength: 2, maxLength: 200, example: 'Jane Roofer' })
+  @IsString()
+  @Length(2, 200)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name: string;
+
+  @ApiPropertyOptional({
+    minLength: 7,
+    maxLength: 32,
+    example: '+1 (555) 010-2030',
+    description: 'Phone or email is required',
+  })
+  @ValidateIf((dto: CaptureLeadDto) => dto.phone != null || hasNoContact(dto))
+  @IsDefined({ message: 'phone or email is required' })
+  @IsString()
+  @Matches(PHONE, { message: 'phone must be 7-32 characters of digits, spaces and + ( ) - .' })
+  phone?: string;
+
+  @ApiPropertyOptional({ maxLength: 254, example: 'jane@example.com', description: 'Phone or email is required' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  email?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, example: 'Roofing Co' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  company?: string;
+
+  @ApiPropertyOptional({ maxLength: 4000, example: 'URGENT: need an estimate for metal roof today' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  details?: string;
+
+  @ApiPropertyOptional({ maxLength: 64, example: 'website' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  source?: string;
+}

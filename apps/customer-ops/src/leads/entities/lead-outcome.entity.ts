@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** One recorded outcome; a lead's history is every row with its id, oldest first. */
+@Entity('lead_outcomes')
+export class LeadOutcomeEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  tenant: string;
+
+  @Column({ name: 'lead_id', type: 'varchar', length: 36 })
+  leadId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  outcome: string;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  notes: string | null;
+
+  @Column({ name: 'time_to_conversion_seconds', type: 'integer', nullable: true })
+  timeToConversionSeconds: number | null;
+
+  @Column({ name: 'recorded_at', type: Date })
+  recordedAt: Date;
+}

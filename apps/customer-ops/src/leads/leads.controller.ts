@@ -1,0 +1,98 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyAuth, CurrentTenant } from '../auth/auth.decorators';
+import { CaptureLeadDto } from './dto/capture-lead.dto';
+import { LeadIdParams, ListLeadsQuery, SearchLeadsQuery } from './dto/lead-queries.dto';
+import { LeadDetailDto, LeadDto, LeadPageDto, OutcomeAnalyticsDto, SearchResultsDto } from './dto/lead.view';
+import { OutcomeRecordedDto, RecordOutcomeDto } from './dto/record-outcome.dto';
+import { LeadSearchService } from './lead-search.service';
+import { LeadsService } from './leads.service';
+import { OutcomesService } from './outcomes.service';
+
+@ApiTags('leads')
+@Controller('v1')
+@ApiKeyAuth()
+export class LeadsController {
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly search: LeadSearchService,
+    private readonly outcomes: OutcomesService,
+  ) {}
+
+  @Post('leads')
+  @ApiOperation({ summary: 'Capture a lead: validated, enriched and stored' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-255 characters; repeats return the first response for 24 h',
+  })
+  @ApiCreatedResponse({ type: LeadDto, description: 'Stored lead (Idempotent-Replayed: true on a repeat)' })
+  @ApiBadRequestResponse({ description: 'Validation failed; details per field' })
+  @ApiConflictResponse({ description: 'The same Idempotency-Key is still being processed' })
+  @ApiUnprocessableEntityResponse({ description: 'Idempotency-Key reused with a different body' })
+  async capture(
+    @CurrentTenant() tenant: string,
+    @Body() body: CaptureLeadDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LeadDto> {
+    const result = await this.leads.capture(tenant, body, idempotencyKey);
+    res.status(result.status);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  @Get('leads')
+  @ApiOperation({ summary: "List the tenant's leads, newest first, with cursor pagination" })
+  @ApiOkResponse({ type: LeadPageDto })
+  list(@CurrentTenant() tenant: string, @Query() query: ListLeadsQuery): Promise<LeadPageDto> {
+    return this.leads.list(tenant, query);
+  }
+
+  @Get('leads/search')
+  @ApiOperation({ summary: 'Search name, company and details; ranked by term hits' })
+  @ApiOkResponse({ type: SearchResultsDto })
+  searchLeads(@CurrentTenant() tenant: string, @Query() query: SearchLeadsQuery): Promise<SearchResultsDto> {
+    return this.search.search(tenant, query);
+  }
+
+  @Get('leads/:id')
+  @ApiOperation({ summary: 'One lead with its outcome history' })
+  @ApiOkResponse({ type: LeadDetailDto })
+  @ApiNotFoundResponse({ description: 'No such lead for this tenant' })
+  get(@CurrentTenant() tenant: string, @Param() params: LeadIdParams): Promise<LeadDetailDto> {
+    return this.leads.get(tenant, params.id);
+  }
+
+  @Post('leads/:id/outcome')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record what became of a lead; the history keeps every recording' })
+  @ApiOkResponse({ type: OutcomeRecordedDto })
+  @ApiNotFoundResponse({ description: 'No such lead for this tenant' })
+  @ApiBadRequestResponse({ description: 'Invalid outcome (the allowed values are listed)' })
+  recordOutcome(
+    @CurrentTenant() tenant: string,
+    @Param() params: LeadIdParams,
+    @Body() body: RecordOutcomeDto,
+  ): Promise<OutcomeRecordedDto> {
+    return this.outcomes.record(tenant, params.id, body);
+  }
+
+  @Get('analytics/outcomes')
+  @ApiOperation({ summary: "Outcome breakdown and conversion for the caller's tenant" })
+  @ApiOkResponse({ type: OutcomeAnalyticsDto })
+  analytics(@CurrentTenant() tenant: string): Promise<OutcomeAnalyticsDto> {
+    return this.outcomes.analytics(tenant);
+  }
+}

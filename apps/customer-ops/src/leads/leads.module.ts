@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { LeadOutcomeEntity } from './entities/lead-outcome.entity';
+import { LeadEntity } from './entities/lead.entity';
+import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyService } from './idempotency.service';
+import { LeadSearchService } from './lead-search.service';
+import { LeadsController } from './leads.controller';
+import { LEADS_METRIC_PROVIDERS, LeadsMetrics } from './leads.metrics';
+import { LeadsRepository } from './leads.repository';
+import { LeadsService } from './leads.service';
+import { OutcomesService } from './outcomes.service';
+
+/** Lead capture with enrichment, outcomes, listing, search and analytics. */
+@Module({
+  imports: [TypeOrmModule.forFeature([LeadEntity, LeadOutcomeEntity, IdempotencyKeyEntity])],
+  controllers: [LeadsController],
+  providers: [
+    LeadsRepository,
+    IdempotencyRepository,
+    IdempotencyService,
+    LeadsService,
+    LeadSearchService,
+    OutcomesService,
+    LeadsMetrics,
+    ...LEADS_METRIC_PROVIDERS,
+  ],
+  exports: [LeadsService, LeadsRepository],
+})
+export class LeadsModule {}

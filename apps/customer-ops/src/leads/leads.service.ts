@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { decodeCursor, encodeCursor } from './cursor';
+import { CaptureLeadDto } from './dto/capture-lead.dto';
+import { ListLeadsQuery } from './dto/lead-queries.dto';
+import { LeadDetailDto, LeadDto, LeadPageDto } from './dto/lead.view';
+import { enrich, ENRICHMENT_DISABLED } from './enrichment/enricher';
+import { LeadEntity } from './entities/lead.entity';
+import { IdempotencyService, IdempotentResult } from './idempotency.service';
+import { toLeadDetailDto, toLeadDto } from './lead.mapper';
+import { LeadNotFound } from './leads.errors';
+import { LeadsMetrics } from './leads.metrics';
+import { LeadsRepository } from './leads.repository';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+/** Text search matches against: name, company and details, lower-cased once at capture. */
+export function searchTextOf(dto: Pick<CaptureLeadDto, 'name' | 'company' | 'details'>): string {
+  return [dto.name, dto.company, dto.details].filter(Boolean).join('\n').toLowerCase();
+}
+
+/** Capturing, reading and listing leads. */
+@Injectable()
+export class LeadsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: LeadsRepository,
+    private readonly idempotency: IdempotencyService,
+    private readonly metrics: LeadsMetrics,
+  ) {}
+
+  /** Enriches and stores a lead; with an Idempotency-Key, a repeat returns the first response. */
+  async capture(tenant: string, dto: CaptureLeadDto, idempotencyKey?: string): Promise<IdempotentResult<LeadDto>> {
+    const result =
+      idempotencyKey === undefined
+        ? { status: 201, body: await this.store(tenant, dto), replayed: false }
+        : await this.idempotency.execute(tenant, idempotencyKey, dto, 201, (manager) =>
+            this.store(tenant, dto, manager),
+          );
+    if (!result.replayed) this.metrics.enrichment(result.body.enrichment);
+    return result;
+  }
+
+  async get(tenant: string, id: string): Promise<LeadDetailDto> {
+    const lead = await this.repository.findOne(tenant, id);
+    if (!lead) throw new LeadNotFound(id);
+    return toLeadDetailDto(lead, await this.repository.history(tenant, id));
+  }
+
+  async list(tenant: string, query: ListLeadsQuery): Promise<LeadPageDto> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const rows = await this.repository.page(tenant, query, after, limit);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toLeadDto),
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  private async store(tenant: string, dto: CaptureLeadDto, manager?: EntityManager): Promise<LeadDto> {
+    const enrichment = this.config.enrichmentEnabled ? enrich(dto.details, dto.name) : ENRICHMENT_DISABLED;
+    const lead: LeadEntity = {
+      id: randomUUID(),
+      tenant,
+      name: dto.name,
+      phone: dto.phone ?? null,
+      email: dto.email ?? null,
+      company: dto.company ?? null,
+      details: dto.details ?? null,
+      source: dto.source ?? null,
+      searchText: searchTextOf(dto),
+      ...enrichment,
+      conversionProbability: null,
+      outcome: null,
+      outcomeAt: null,
+      timeToConversionSeconds: null,
+      createdAt: new Date(),
+    };
+    await this.repository.insert(lead, manager);
+    return toLeadDto(lead);
+  }
+}

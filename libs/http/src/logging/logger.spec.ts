@@ -27,4 +27,22 @@ describe('createLogger', () => {
     expect(chunks).toHaveLength(1);
     expect(JSON.parse(chunks[0])).toMatchObject({ level: 'warn', service: 'customer-ops', msg: 'careful' });
   });
+
+  it('logs errors without their extra properties (query parameters, headers)', () => {
+    const { chunks, stream } = capture();
+    const error = Object.assign(new Error('insert into "leads" failed'), {
+      code: '23505',
+      parameters: ['+44 20 7946 0958', 'private.person@example.org'],
+      query: 'INSERT INTO leads VALUES ($1, $2)',
+    });
+    createLogger('info', stream).error({ err: error }, 'boom');
+    const line = JSON.parse(chunks[0]);
+    expect(line.err).toEqual({
+      type: 'Error',
+      message: 'insert into "leads" failed',
+      code: '23505',
+      stack: expect.any(String),
+    });
+    expect(chunks[0]).not.toContain('private.person@example.org');
+  });
 });

@@ -16,6 +16,23 @@ export const REDACT_PATHS = REDACTED_HEADERS.flatMap((h) => [
   `err.config.headers["${h}"]`,
 ]);
 
+/**
+ * Errors are logged with their type, message, code and stack only. Extra properties are
+ * dropped on purpose: a database error carries the query parameters (phone numbers, e-mail
+ * addresses, lead details) and a request error may carry headers.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  const driverCode = (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return {
+    type: error.constructor?.name ?? error.name,
+    message: error.message,
+    ...(code !== undefined || driverCode !== undefined ? { code: code ?? driverCode } : {}),
+    stack: error.stack,
+  };
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -25,7 +42,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: serializeError },
     },
     destination ?? pino.destination({ dest: 1, sync: true }),
   );

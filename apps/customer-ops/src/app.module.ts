@@ -6,6 +6,7 @@ import { RedisModule } from '@app/redis';
 import { AuthModule } from './auth/auth.module';
 import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ModelModule } from './model/model.module';
 import { OpsModule } from './ops/ops.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -22,6 +23,7 @@ import { TenantsModule } from './tenants/tenants.module';
     RateLimitModule,
     TenantsModule,
     LeadsModule,
+    ModelModule,
     OpsModule,
   ],
 })

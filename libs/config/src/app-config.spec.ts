@@ -176,6 +176,20 @@ describe('loadConfig', () => {
     expect(problemsOf({ RATE_LIMIT_FALLBACK: 'closed' })).toEqual(['RATE_LIMIT_FALLBACK']);
   });
 
+  it('parses the model settings', () => {
+    expect(loadConfig({}).model).toEqual({ minSamples: 50, minAuc: 0.6, staleHours: 168 });
+    expect(loadConfig({ MODEL_MIN_SAMPLES: '10', MODEL_MIN_AUC: '0.7', MODEL_STALE_HOURS: '24' }).model).toEqual({
+      minSamples: 10,
+      minAuc: 0.7,
+      staleHours: 24,
+    });
+    expect(problemsOf({ MODEL_MIN_SAMPLES: '1', MODEL_MIN_AUC: '1.5', MODEL_STALE_HOURS: 'soon' }).sort()).toEqual([
+      'MODEL_MIN_AUC',
+      'MODEL_MIN_SAMPLES',
+      'MODEL_STALE_HOURS',
+    ]);
+  });
+
   it('refuses CORS_ORIGINS=* in production but allows it in development', () => {
     expect(problemsOf({ NODE_ENV: 'production', CORS_ORIGINS: '*' })).toEqual(['CORS_ORIGINS']);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);

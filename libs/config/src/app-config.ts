@@ -27,6 +27,15 @@ export interface RateLimitConfig {
   fallback: 'open' | 'memory';
 }
 
+export interface ModelConfig {
+  /** Labelled leads needed before a trained version may be activated. */
+  minSamples: number;
+  /** Hold-out AUC a trained version needs to be activated. */
+  minAuc: number;
+  /** Age after which /ops/model-status reports warning_stale. */
+  staleHours: number;
+}
+
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/customer-ops.sqlite';
 
 /**
@@ -62,6 +71,7 @@ export class AppConfig {
   readonly rateLimit: RateLimitConfig;
   /** false: leads are stored with intent unknown, urgency medium, sentiment neutral, score 0.5. */
   readonly enrichmentEnabled: boolean;
+  readonly model: ModelConfig;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -163,6 +173,11 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     redisUrl: env.REDIS_URL ?? null,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'customer-ops',
     enrichmentEnabled: parseBoolean(env.ENABLE_ENRICHMENT, true),
+    model: {
+      minSamples: env.MODEL_MIN_SAMPLES ?? 50,
+      minAuc: env.MODEL_MIN_AUC ?? 0.6,
+      staleHours: env.MODEL_STALE_HOURS ?? 168,
+    },
     rateLimit: {
       enabled: parseBoolean(env.RATE_LIMIT_ENABLED, true),
       ops: parseRateLimit(env.RATE_LIMIT_OPS ?? '5/minute'),

@@ -174,6 +174,25 @@ export class EnvironmentVariables {
   @IsOptional()
   @Validate(BooleanString)
   ENABLE_ENRICHMENT?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'MODEL_MIN_SAMPLES must be an integer from 2 to 1000000' })
+  @Min(2, { message: 'MODEL_MIN_SAMPLES must be an integer from 2 to 1000000' })
+  @Max(1_000_000, { message: 'MODEL_MIN_SAMPLES must be an integer from 2 to 1000000' })
+  MODEL_MIN_SAMPLES?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Min(0, { message: 'MODEL_MIN_AUC must be a number from 0 to 1' })
+  @Max(1, { message: 'MODEL_MIN_AUC must be a number from 0 to 1' })
+  MODEL_MIN_AUC?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Min(1, { message: 'MODEL_STALE_HOURS must be a number of hours from 1 to 87600' })
+  @Max(87_600, { message: 'MODEL_STALE_HOURS must be a number of hours from 1 to 87600' })
+  MODEL_STALE_HOURS?: number;
 }
 
 export interface EnvironmentProblem {

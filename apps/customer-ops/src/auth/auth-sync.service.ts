@@ -5,7 +5,11 @@ import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
 import { createRedisClient, REDIS_CLIENT } from '@app/redis';
+import { ApiKeysRepository } from '../tenants/api-keys.repository';
 import { KeyRegistry, ReloadScope } from './key-registry.service';
+
+/** Without a message (no Redis, or one missed), minted and revoked keys are noticed this fast. */
+export const DB_KEYS_POLL_INTERVAL_MS = 5000;
 
 /** The channel auth changes are announced on, under REDIS_KEY_PREFIX. */
 export const authChannel = (prefix: string): string => `${prefix}:auth:reload`;
@@ -17,18 +21,23 @@ interface ReloadMessage {
 
 /**
  * Fleet-wide auth changes. After a reload, mint or revoke, the instance that made it
- * publishes on the auth channel; every other instance re-reads the same sources. Without
- * REDIS_URL this is a no-op and changes stay local.
+ * publishes on the auth channel; every other instance re-reads the same sources. As a
+ * safety net (and the only path without REDIS_URL) every instance also polls the key table
+ * and re-reads the database keys when they changed, so minted and revoked keys reach all
+ * instances within DB_KEYS_POLL_INTERVAL_MS even when a message is lost.
  */
 @Injectable()
 export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly instanceId = randomUUID();
   private subscriber: Redis | null = null;
   private readonly channel: string;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private lastSignature: string | null = null;
 
   constructor(
     private readonly config: AppConfig,
     private readonly registry: KeyRegistry,
+    private readonly keys: ApiKeysRepository,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {
@@ -36,6 +45,9 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.lastSignature = await this.keys.changeSignature().catch(() => null);
+    this.pollTimer = setInterval(() => void this.pollDatabase(), DB_KEYS_POLL_INTERVAL_MS);
+    this.pollTimer.unref();
     if (!this.config.redisUrl) return;
     // A subscriber connection queues its SUBSCRIBE until connected and re-subscribes after
     // every reconnect, so instances rejoin the channel by themselves after a Redis outage.
@@ -51,7 +63,19 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.pollTimer);
     this.subscriber?.disconnect();
+  }
+
+  private async pollDatabase(): Promise<void> {
+    try {
+      const signature = await this.keys.changeSignature();
+      if (signature === this.lastSignature) return;
+      this.lastSignature = signature;
+      await this.registry.reload('db');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'auth sync: polling the key table failed');
+    }
   }
 
   /** Tells the other instances to reload `scope`. Never fails the caller: the change is already local. */

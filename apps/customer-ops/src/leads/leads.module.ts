@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ModelModule } from '../model/model.module';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { LeadOutcomeEntity } from './entities/lead-outcome.entity';
 import { LeadEntity } from './entities/lead.entity';
@@ -14,7 +15,7 @@ import { OutcomesService } from './outcomes.service';
 
 /** Lead capture with enrichment, outcomes, listing, search and analytics. */
 @Module({
-  imports: [TypeOrmModule.forFeature([LeadEntity, LeadOutcomeEntity, IdempotencyKeyEntity])],
+  imports: [TypeOrmModule.forFeature([LeadEntity, LeadOutcomeEntity, IdempotencyKeyEntity]), ModelModule],
   controllers: [LeadsController],
   providers: [
     LeadsRepository,

@@ -13,6 +13,7 @@ import { toLeadDetailDto, toLeadDto } from './lead.mapper';
 import { LeadNotFound } from './leads.errors';
 import { LeadsMetrics } from './leads.metrics';
 import { LeadsRepository } from './leads.repository';
+import { ConversionPredictor } from '../model/conversion-predictor.service';
 
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -29,6 +30,7 @@ export class LeadsService {
     private readonly repository: LeadsRepository,
     private readonly idempotency: IdempotencyService,
     private readonly metrics: LeadsMetrics,
+    private readonly predictor: ConversionPredictor,
   ) {}
 
   /** Enriches and stores a lead; with an Idempotency-Key, a repeat returns the first response. */
@@ -80,6 +82,7 @@ export class LeadsService {
       timeToConversionSeconds: null,
       createdAt: new Date(),
     };
+    lead.conversionProbability = this.predictor.predict(lead);
     await this.repository.insert(lead, manager);
     return toLeadDto(lead);
   }

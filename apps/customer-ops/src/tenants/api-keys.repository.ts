@@ -19,6 +19,25 @@ export class ApiKeysRepository {
     return rows.filter((row) => (!row.expiresAt || row.expiresAt > now) && (!row.revokedAt || row.revokedAt > now));
   }
 
+  /** Changes whenever a key is minted or revoked: a cheap way for instances to notice. */
+  async changeSignature(): Promise<string> {
+    const row = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .select('COUNT(*)', 'count')
+      .addSelect('MAX(k.createdAt)', 'created')
+      .addSelect('MAX(k.revokedAt)', 'revoked')
+      .getRawOne<{ count: string | number; created: unknown; revoked: unknown }>();
+    return JSON.stringify([Number(row?.count ?? 0), String(row?.created ?? ''), String(row?.revoked ?? '')]);
+  }
+
+  /** Records a tenant (for keys minted before any other source names it). */
+  async ensureTenant(tenant: string): Promise<void> {
+    const tenants = this.dataSource.getRepository(TenantEntity);
+    if (!(await tenants.existsBy({ tenant })))
+      await tenants.insert({ tenant, displayName: null, createdAt: new Date() });
+  }
+
   async tenantExists(tenant: string): Promise<boolean> {
     return this.dataSource.getRepository(TenantEntity).existsBy({ tenant });
   }

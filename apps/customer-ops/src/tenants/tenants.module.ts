@@ -8,5 +8,6 @@ import { TenantsService } from './tenants.service';
   imports: [TenantsPersistenceModule],
   controllers: [TenantsController],
   providers: [TenantsService],
+  exports: [TenantsService],
 })
 export class TenantsModule {}

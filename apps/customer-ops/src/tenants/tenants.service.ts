@@ -46,9 +46,11 @@ export class TenantsService {
     return { count: tenants.length, tenants };
   }
 
-  async mint(tenantParam: string, expiresInDays?: number): Promise<MintedKeyDto> {
+  /** Mints a key for a known tenant; `createTenant` records a new tenant first (demo seeding). */
+  async mint(tenantParam: string, expiresInDays?: number, createTenant = false): Promise<MintedKeyDto> {
     const tenant = tenantParam.toUpperCase();
-    if (!this.registry.hasTenant(tenant) && !(await this.repository.tenantExists(tenant))) {
+    if (createTenant) await this.repository.ensureTenant(tenant);
+    else if (!this.registry.hasTenant(tenant) && !(await this.repository.tenantExists(tenant))) {
       throw new TenantNotFound(tenant);
     }
     const key = mintKey();

@@ -1,6 +1,12 @@
 import { CreateTenants1764201600000 } from './1764201600000-CreateTenants';
 import { CreateApiKeys1764288000000 } from './1764288000000-CreateApiKeys';
 import { CreateLeads1764374400000 } from './1764374400000-CreateLeads';
+import { CreateModelVersions1764460800000 } from './1764460800000-CreateModelVersions';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [CreateTenants1764201600000, CreateApiKeys1764288000000, CreateLeads1764374400000];
+export const MIGRATIONS = [
+  CreateTenants1764201600000,
+  CreateApiKeys1764288000000,
+  CreateLeads1764374400000,
+  CreateModelVersions1764460800000,
+];

@@ -1,18 +1,23 @@
 import 'reflect-metadata';
 import { rotateKeys, ROTATE_KEYS_USAGE } from './rotate-keys';
+import { verify, VERIFY_USAGE } from './verify';
 
 type Command = (argv: string[], print: (line: string) => void) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
   'rotate-keys': rotateKeys,
+  verify,
 };
 
 const USAGE = `Usage: ops-cli <command> [options]
 
 Commands:
   rotate-keys   edit the API keys file and reload the running API
+  verify        smoke-test a running deployment (checklist; exit 1 on any failure)
 
-${ROTATE_KEYS_USAGE}`;
+${ROTATE_KEYS_USAGE}
+
+${VERIFY_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

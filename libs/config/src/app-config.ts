@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { validateEnvironment, EnvironmentProblem } from './environment';
 import { isSet, parseBoolean, parseByteSize, parseList } from './parse';
 import { parseRateLimit, RateLimit } from './rate-limit';
+import { resolveSecretFiles } from './secret-files';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -148,8 +149,10 @@ function crossChecks(config: AppConfig): EnvironmentProblem[] {
  * listing every bad variable at once.
  */
 export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
-  const { env, problems } = validateEnvironment(raw);
-  if (problems.length > 0) throw new ConfigValidationError(problems);
+  const secrets = resolveSecretFiles(raw);
+  const { env, problems } = validateEnvironment(secrets.env);
+  if (secrets.problems.length + problems.length > 0)
+    throw new ConfigValidationError([...secrets.problems, ...problems]);
 
   const nodeEnv = (env.NODE_ENV ?? 'development') as NodeEnv;
   const config = new AppConfig({

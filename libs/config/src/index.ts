@@ -5,3 +5,4 @@ export * from './environment';
 export * from './parse';
 export * from './process-env';
 export * from './rate-limit';
+export * from './secret-files';

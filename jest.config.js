@@ -4,6 +4,7 @@
  *  - e2e:sqlite:   black-box suites in test/ over the real AppModule on a temporary SQLite file
  *  - e2e:postgres: the same suites on a fresh Postgres database per suite; enabled when
  *                  TEST_DATABASE_URL is set, and required (never skipped) when CI=true
+ * Each e2e project runs twice: on express (the default platform) and on Fastify (…:fastify).
  */
 const env = process.env;
 
@@ -35,12 +36,23 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
     { ...e2e, displayName: 'e2e:sqlite', setupFiles: ['<rootDir>/test/support/use-sqlite.ts'] },
+    {
+      ...e2e,
+      displayName: 'e2e:sqlite:fastify',
+      setupFiles: ['<rootDir>/test/support/use-sqlite.ts', '<rootDir>/test/support/use-fastify.ts'],
+    },
     ...(withPostgres
       ? [
           {
             ...e2e,
             displayName: 'e2e:postgres',
             setupFiles: ['<rootDir>/test/support/use-postgres.ts'],
+            globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',
+          },
+          {
+            ...e2e,
+            displayName: 'e2e:postgres:fastify',
+            setupFiles: ['<rootDir>/test/support/use-postgres.ts', '<rootDir>/test/support/use-fastify.ts'],
             globalSetup: '<rootDir>/test/support/postgres.global-setup.ts',
           },
         ]

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { e2eAdapter } from './test-database';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
@@ -46,7 +47,12 @@ function parseLines(text: string): Array<Record<string, unknown>> {
 
 /** Starts apps/customer-ops/src/main.ts on a free port and waits for its start-up line. */
 export async function startApiProcess(env: Record<string, string>, timeoutMs = 20000): Promise<ApiProcess> {
-  const child = runTs('apps/customer-ops/src/main.ts', { PORT: '0', HOST: '127.0.0.1', ...env });
+  const child = runTs('apps/customer-ops/src/main.ts', {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HTTP_ADAPTER: e2eAdapter(),
+    ...env,
+  });
   const { out, err, exited } = collect(child);
   const deadline = Date.now() + timeoutMs;
   for (;;) {

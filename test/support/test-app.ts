@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { AppConfig, EnvironmentReader, loadConfig } from '@app/config';
 import { LOG_DESTINATION } from '@app/http';
 import { AppModule } from '../../apps/customer-ops/src/app.module';
-import { APP_CREATE_OPTIONS, configureApp } from '../../apps/customer-ops/src/setup';
+import { APP_CREATE_OPTIONS, configureApp, createHttpAdapter } from '../../apps/customer-ops/src/setup';
 import { LogCapture } from './log-capture';
+import { e2eAdapter } from './test-database';
 
 export interface TestAppOptions {
   /** Environment variables for this app, on top of the test defaults. */
@@ -48,6 +49,8 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     REDIS_KEY_PREFIX: `co-test-${randomBytes(6).toString('hex')}`,
     // Suites about other features call routes freely; the rate-limit suites turn it on.
     RATE_LIMIT_ENABLED: 'false',
+    // The e2e projects run every suite on both HTTP platforms.
+    HTTP_ADAPTER: e2eAdapter(),
     ...options.env,
   };
   const config = loadConfig(env);
@@ -63,9 +66,11 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     .overrideProvider(LOG_DESTINATION)
     .useValue(logs)
     .compile();
-  const app = moduleRef.createNestApplication(APP_CREATE_OPTIONS);
+  const app = moduleRef.createNestApplication(createHttpAdapter(config), APP_CREATE_OPTIONS);
   configureApp(app);
   await app.init();
+  if (config.httpAdapter === 'fastify')
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   let url = '';
   if (options.listen) {
     await app.listen(0, '127.0.0.1');

@@ -15,6 +15,11 @@ export function e2eDatabaseKind(): 'sqlite' | 'postgres' {
   return process.env.E2E_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 }
 
+/** Which HTTP platform the current e2e project runs on (set by the project's setup file). */
+export function e2eAdapter(): 'express' | 'fastify' {
+  return process.env.E2E_ADAPTER === 'fastify' ? 'fastify' : 'express';
+}
+
 async function createPostgresDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is required for the Postgres e2e project');

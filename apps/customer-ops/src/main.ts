@@ -2,19 +2,18 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { AppConfig, ConfigValidationError, loadConfigFromProcess } from '@app/config';
+import { ConfigValidationError, loadConfigFromProcess } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
 import { AppModule } from './app.module';
 import { installGracefulShutdown } from './graceful-shutdown';
-import { APP_CREATE_OPTIONS, configureApp } from './setup';
+import { APP_CREATE_OPTIONS, configureApp, createHttpAdapter } from './setup';
 
 async function bootstrap(): Promise<void> {
   // Fail fast, before any module starts, with every bad variable listed.
-  loadConfigFromProcess();
+  const config = loadConfigFromProcess();
 
-  const app = await NestFactory.create(AppModule, APP_CREATE_OPTIONS);
+  const app = await NestFactory.create(AppModule, createHttpAdapter(config), APP_CREATE_OPTIONS);
   configureApp(app);
-  const config = app.get(AppConfig);
   const logger = app.get<Logger>(PINO_LOGGER);
   installGracefulShutdown(app, config.shutdownGraceMs, logger);
   if (config.isProduction && config.database.kind === 'sqlite') {
@@ -24,7 +23,14 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info(
-    { version: config.version, port, host: config.host, database: config.database.kind, env: config.nodeEnv },
+    {
+      version: config.version,
+      port,
+      host: config.host,
+      database: config.database.kind,
+      adapter: config.httpAdapter,
+      env: config.nodeEnv,
+    },
     'customer-ops started',
   );
 }

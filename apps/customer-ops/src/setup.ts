@@ -1,22 +1,44 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '@app/config';
-import { AppLogger } from '@app/http';
+import { AppLogger, configureFastify } from '@app/http';
 import { ADMIN_KEY_SCHEME, TENANT_KEY_SCHEME } from './auth/auth.decorators';
 
 /** Options every app instance is created with (main.ts and the e2e suites alike). */
 export const APP_CREATE_OPTIONS = { bodyParser: false, bufferLogs: true, abortOnError: false } as const;
 
+/** The HTTP platform named by HTTP_ADAPTER. */
+export function createHttpAdapter(config: AppConfig): AbstractHttpAdapter {
+  if (config.httpAdapter === 'fastify') {
+    return new FastifyAdapter({
+      bodyLimit: config.bodyLimitBytes,
+      trustProxy: config.trustProxy,
+      // Long path segments reach validation (400) instead of Fastify's 404, as with express.
+      routerOptions: { maxParamLength: 500 },
+    });
+  }
+  return new ExpressAdapter();
+}
+
 /**
- * Application-level setup that cannot live in a module: proxy trust, the framework
- * logger and the OpenAPI documents. Called by main.ts and by the e2e suites.
+ * Application-level setup that cannot live in a module: platform settings (proxy trust,
+ * Fastify's parsers and error handler), the framework logger and the OpenAPI documents.
+ * Called by main.ts and by the e2e suites, before init.
  */
 export function configureApp(app: INestApplication): void {
   const config = app.get(AppConfig);
-  const express = app as NestExpressApplication;
-  express.set('trust proxy', config.trustProxy);
-  express.disable('x-powered-by');
+  if (config.httpAdapter === 'fastify') {
+    const instance = app.getHttpAdapter().getInstance() as FastifyInstance;
+    configureFastify(instance, config.bodyLimitBytes);
+  } else {
+    const express = app as NestExpressApplication;
+    express.set('trust proxy', config.trustProxy);
+    express.disable('x-powered-by');
+  }
   app.useLogger(app.get(AppLogger));
 
   if (config.swaggerEnabled) {

@@ -49,6 +49,8 @@ export class AppConfig {
   readonly version: string;
   readonly port: number;
   readonly host: string;
+  /** The HTTP platform under Nest: express (default) or fastify, with identical behaviour. */
+  readonly httpAdapter: 'express' | 'fastify';
   readonly database: DatabaseConfig;
   readonly logLevel: string;
   readonly corsOrigins: string[];
@@ -161,6 +163,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     version: readAppVersion(),
     port: env.PORT ?? 8000,
     host: env.HOST ?? '0.0.0.0',
+    httpAdapter: (env.HTTP_ADAPTER ?? 'express') as 'express' | 'fastify',
     database: parseDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL, parseBoolean(env.MIGRATIONS_RUN, true)),
     logLevel: env.LOG_LEVEL ?? 'info',
     corsOrigins: parseList(env.CORS_ORIGINS),

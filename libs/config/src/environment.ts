@@ -176,6 +176,10 @@ export class EnvironmentVariables {
   ENABLE_ENRICHMENT?: string;
 
   @IsOptional()
+  @IsIn(['express', 'fastify'], { message: 'HTTP_ADAPTER must be express or fastify' })
+  HTTP_ADAPTER?: string;
+
+  @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'MODEL_MIN_SAMPLES must be an integer from 2 to 1000000' })
   @Min(2, { message: 'MODEL_MIN_SAMPLES must be an integer from 2 to 1000000' })

@@ -38,16 +38,18 @@ import { createValidationPipe } from './validation';
   exports: [PINO_LOGGER, AppLogger, RequestCompletion],
 })
 export class HttpCommonModule implements NestModule {
+  constructor(private readonly config: AppConfig) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(
-        RequestIdMiddleware,
-        RequestCompletionMiddleware,
-        HelmetMiddleware,
-        HostAllowlistMiddleware,
-        CorsMiddleware,
-        JsonBodyMiddleware,
-      )
-      .forRoutes('*');
+    const pipeline = [
+      RequestIdMiddleware,
+      RequestCompletionMiddleware,
+      HelmetMiddleware,
+      HostAllowlistMiddleware,
+      CorsMiddleware,
+      // Fastify parses bodies itself, with the same rules (see configureFastify).
+      ...(this.config.httpAdapter === 'express' ? [JsonBodyMiddleware] : []),
+    ];
+    consumer.apply(...pipeline).forRoutes('*');
   }
 }

@@ -9,3 +9,4 @@ export * from './pipeline/host-allowlist';
 export * from './request-context';
 export * from './route-template';
 export * from './validation';
+export * from './fastify-platform';

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 /** What the pipeline attaches to every request. */
 export interface RequestContext {
@@ -11,7 +11,31 @@ export interface RequestContext {
   principal?: { kind: 'tenant' | 'admin' | 'anonymous'; id: string };
 }
 
-export type ContextualRequest = Request & { context?: RequestContext };
+/**
+ * A request as the pipeline sees it: the Node request itself in middleware (both adapters),
+ * express' request in express handlers, or Fastify's request (wrapping `raw`) in Fastify
+ * handlers. The context always lives on the Node request.
+ */
+export type ContextualRequest = IncomingMessage & {
+  context?: RequestContext;
+  /** Set by the Fastify adapter's onRequest hook: the matched route's path. */
+  routeTemplate?: string;
+  raw?: ContextualRequest;
+  ip?: string;
+  route?: { path?: unknown };
+  routeOptions?: { url?: string };
+  originalUrl?: string;
+  path?: string;
+};
+
+/** The Node request under whichever request object a handler or guard was given. */
+export function nodeRequestOf(req: ContextualRequest): ContextualRequest {
+  return req.raw ?? req;
+}
+
+export function contextOf(req: ContextualRequest): RequestContext | undefined {
+  return nodeRequestOf(req).context;
+}
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -21,9 +45,15 @@ export function isValidRequestId(value: unknown): value is string {
 }
 
 export function requestIdOf(req: ContextualRequest): string | undefined {
-  return req.context?.requestId;
+  return contextOf(req)?.requestId;
 }
 
 export function elapsedMs(context: RequestContext): number {
   return Number(process.hrtime.bigint() - context.startedAt) / 1e6;
+}
+
+/** What handlers need of a response, on both adapters (express Response, Fastify reply). */
+export interface ReplyWriter {
+  status(code: number): unknown;
+  header(name: string, value: string): unknown;
 }

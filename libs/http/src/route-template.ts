@@ -1,5 +1,6 @@
-import type { Application, Request } from 'express';
+import type { Application } from 'express';
 import { match, MatchFunction } from 'path-to-regexp';
+import { ContextualRequest, nodeRequestOf } from './request-context';
 
 /** The label used for requests that matched no route. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -34,16 +35,21 @@ function routeTable(app: Application): RouteEntry[] {
 }
 
 /**
- * The route template a request belongs to (`/v1/leads/:id`), or `unmatched`. Requests that
- * were answered before routing (rejected host, bad body) are looked up in the router table,
- * so labels never carry raw paths, ids or query strings.
+ * The route template a request belongs to (`/v1/leads/:id`), or `unmatched`. Under Fastify the
+ * adapter's onRequest hook records it; under express it is the matched route, and requests
+ * answered before routing (rejected host, bad body) are looked up in the router table. Labels
+ * never carry raw paths, ids or query strings.
  */
-export function routeTemplateOf(req: Request): string {
-  const routed = (req as Request & { route?: { path?: unknown } }).route?.path;
+export function routeTemplateOf(req: ContextualRequest): string {
+  const node = nodeRequestOf(req);
+  if (node.routeTemplate) return node.routeTemplate;
+  const routed = node.route?.path;
   if (typeof routed === 'string') return routed;
-  const path = (req.originalUrl ?? req.url).split('?')[0];
-  const method = req.method.toUpperCase();
-  for (const entry of routeTable(req.app)) {
+  const app = (node as { app?: Application }).app;
+  if (!app) return UNMATCHED_ROUTE;
+  const path = (node.originalUrl ?? node.url ?? '').split('?')[0];
+  const method = (node.method ?? 'GET').toUpperCase();
+  for (const entry of routeTable(app)) {
     const methodOk =
       entry.methods.has(method) || entry.methods.has('_ALL') || (method === 'HEAD' && entry.methods.has('GET'));
     if (methodOk && entry.matches(path)) return entry.template;

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { ContextualRequest } from '@app/http';
+import { contextOf, type ContextualRequest } from '@app/http';
 
 export const AUTH_KIND = 'auth:kind';
 export type AuthKind = 'tenant' | 'admin' | 'public';
@@ -34,7 +34,7 @@ export function Public(): MethodDecorator & ClassDecorator {
 
 /** The tenant the auth guard resolved for this request (`public` for anonymous callers). */
 export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const tenant = ctx.switchToHttp().getRequest<ContextualRequest>().context?.tenant;
+  const tenant = contextOf(ctx.switchToHttp().getRequest<ContextualRequest>())?.tenant;
   if (!tenant) throw new Error('CurrentTenant used on a route without tenant authentication');
   return tenant;
 });

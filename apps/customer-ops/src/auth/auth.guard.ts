@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '@app/config';
-import type { ContextualRequest, RequestContext } from '@app/http';
+import { contextOf, type ContextualRequest, type RequestContext } from '@app/http';
 import { AdminKeyVerifier } from './admin-key';
 import { AUTH_KIND, AuthKind } from './auth.decorators';
 import { InvalidApiKey } from './auth.errors';
@@ -35,7 +35,7 @@ export class AuthGuard implements CanActivate {
     if (kind === 'public') return true;
 
     const req = context.switchToHttp().getRequest<ContextualRequest>();
-    const ctx: RequestContext | undefined = req.context;
+    const ctx: RequestContext | undefined = contextOf(req);
     if (!ctx) throw new Error('request context missing: RequestIdMiddleware must run first');
 
     if (kind === 'admin') {

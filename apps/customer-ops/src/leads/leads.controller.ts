@@ -10,7 +10,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { ReplyWriter } from '@app/http';
 import { ApiKeyAuth, CurrentTenant } from '../auth/auth.decorators';
 import { CaptureLeadDto } from './dto/capture-lead.dto';
 import { LeadIdParams, ListLeadsQuery, SearchLeadsQuery } from './dto/lead-queries.dto';
@@ -45,11 +45,11 @@ export class LeadsController {
     @CurrentTenant() tenant: string,
     @Body() body: CaptureLeadDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: ReplyWriter,
   ): Promise<LeadDto> {
     const result = await this.leads.capture(tenant, body, idempotencyKey);
     res.status(result.status);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) res.header('Idempotent-Replayed', 'true');
     return result.body;
   }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
-import type { Response } from 'express';
+import type { ReplyWriter } from '@app/http';
 import { Public } from '../auth/auth.decorators';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
@@ -12,7 +12,7 @@ import { MetricsTokenGuard } from './metrics-token.guard';
 @UseGuards(MetricsTokenGuard)
 export class MetricsController extends PrometheusController {
   @Get()
-  override index(@Res({ passthrough: true }) response: Response): Promise<string> {
+  override index(@Res({ passthrough: true }) response: ReplyWriter): Promise<string> {
     return super.index(response);
   }
 }

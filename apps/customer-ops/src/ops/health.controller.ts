@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { ReplyWriter } from '@app/http';
 import { Public } from '../auth/auth.decorators';
 import { HealthDto, ReadinessDto } from './dto/health.dto';
 import { HealthService } from './health.service';
@@ -22,7 +22,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: 200 when the database answers, 503 otherwise or while shutting down' })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ type: ReadinessDto })
-  async getReadiness(@Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
+  async getReadiness(@Res({ passthrough: true }) res: ReplyWriter): Promise<ReadinessDto> {
     const readiness = await this.health.readiness();
     res.status(readiness.status === 'ready' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return readiness;

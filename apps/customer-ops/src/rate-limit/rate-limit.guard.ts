@@ -8,18 +8,22 @@ import {
   ThrottlerRequest,
   ThrottlerStorage,
 } from '@nestjs/throttler';
-import type { Response } from 'express';
 import { Counter } from 'prom-client';
-import { ContextualRequest, DomainError } from '@app/http';
+import { contextOf, ContextualRequest, DomainError, routeTemplateOf } from '@app/http';
 import { InjectMetric } from '../metrics/metric-definition';
 import { RATE_LIMIT_REJECTED_TOTAL } from './rate-limit.metrics';
 import { RateLimitStore } from './rate-limit.store';
 
 export type Bucket = 'ops' | 'default';
 
+/** Express' response and Fastify's reply both set headers with header(name, value). */
+interface HeaderWriter {
+  header(name: string, value: string): unknown;
+}
+
 /** /ops/* routes count against the ops budget, /v1/* against the default one; others are never limited. */
 export function bucketOf(req: ContextualRequest): Bucket | null {
-  const path = (req.route as { path?: string } | undefined)?.path ?? req.path;
+  const path = routeTemplateOf(req);
   if (path === '/ops' || path.startsWith('/ops/')) return 'ops';
   if (path === '/v1' || path.startsWith('/v1/')) return 'default';
   return null;
@@ -27,7 +31,7 @@ export function bucketOf(req: ContextualRequest): Bucket | null {
 
 /** Budgets are per caller: a tenant, the operator (admin key), or an anonymous client IP. */
 export function trackerOf(req: ContextualRequest): string {
-  const principal = req.context?.principal;
+  const principal = contextOf(req)?.principal;
   if (principal?.kind === 'tenant') return `tenant:${principal.id}`;
   if (principal?.kind === 'admin') return 'admin';
   return `ip:${req.ip ?? 'unknown'}`;
@@ -66,19 +70,19 @@ export class RateLimitGuard extends ThrottlerGuard {
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, blockDuration, throttler } = props;
     const req = context.switchToHttp().getRequest<ContextualRequest>();
-    const res = context.switchToHttp().getResponse<Response>();
+    const res = context.switchToHttp().getResponse<HeaderWriter>();
     const bucket = throttler.name as Bucket;
     const record = await this.store.tryIncrement(`${bucket}:${trackerOf(req)}`, ttl, limit, blockDuration, bucket);
     if (!record) return true;
 
-    res.setHeader('X-RateLimit-Limit', String(limit));
-    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - record.totalHits)));
+    res.header('X-RateLimit-Limit', String(limit));
+    res.header('X-RateLimit-Remaining', String(Math.max(0, limit - record.totalHits)));
     if (record.isBlocked) {
-      res.setHeader('X-RateLimit-Reset', String(record.timeToBlockExpire));
+      res.header('X-RateLimit-Reset', String(record.timeToBlockExpire));
       this.rejected.inc({ bucket });
       throw new RateLimitExceeded(limit, ttl, record.timeToBlockExpire);
     }
-    res.setHeader('X-RateLimit-Reset', String(record.timeToExpire));
+    res.header('X-RateLimit-Reset', String(record.timeToExpire));
     return true;
   }
 

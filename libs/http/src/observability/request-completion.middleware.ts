@@ -19,7 +19,7 @@ export class RequestCompletionMiddleware implements NestMiddleware {
       this.completion.emit({
         requestId: context.requestId,
         tenant: context.tenant ?? null,
-        method: req.method,
+        method: req.method ?? 'GET',
         route: routeTemplateOf(req),
         status: res.statusCode,
         durationMs: elapsedMs(context),

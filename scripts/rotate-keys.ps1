@@ -26,7 +26,9 @@ if ($NoReload) { $cliArgs += "--no-reload" }
 
 Push-Location (Split-Path -Parent $PSScriptRoot)
 try {
-  & npm run --silent rotate-keys -- @cliArgs
+  # On Windows call npm.cmd: the npm.ps1 shim can drop the "--" that separates the tool's flags.
+  $npm = if ($env:OS -eq "Windows_NT") { "npm.cmd" } else { "npm" }
+  & $npm run --silent rotate-keys -- @cliArgs
   $code = $LASTEXITCODE
 } finally {
   Pop-Location

@@ -25,7 +25,9 @@ if ($CorsOrigin) { $cliArgs += @("--cors-origin", $CorsOrigin) }
 
 Push-Location (Split-Path -Parent $PSScriptRoot)
 try {
-  & npm run --silent verify -- @cliArgs
+  # On Windows call npm.cmd: the npm.ps1 shim can drop the "--" that separates the tool's flags.
+  $npm = if ($env:OS -eq "Windows_NT") { "npm.cmd" } else { "npm" }
+  & $npm run --silent verify -- @cliArgs
   $code = $LASTEXITCODE
 } finally {
   Pop-Location

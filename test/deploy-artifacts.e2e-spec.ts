@@ -93,7 +93,8 @@ describe('docker-compose.yml', () => {
     expect(env.API_ADMIN_KEY_FILE).toBe('/run/secrets/api_admin_key');
     expect(service('api').secrets).toEqual(['api_admin_key']);
     expect(compose.secrets).toEqual({ api_admin_key: { file: './secrets/api_admin_key' } });
-    expect(env.API_ADMIN_KEY).toBeUndefined();
+    // The admin key comes only from the secret: an inline one from .env is blanked out.
+    expect(env.API_ADMIN_KEY).toBe('');
   });
 
   it('admits the Host names Prometheus and the healthcheck use', () => {

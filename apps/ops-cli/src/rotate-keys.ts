@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_API_KEYS_FILE, readProcessEnvironment } from '@app/config';
@@ -26,12 +26,20 @@ async function readKeysFile(path: string): Promise<string> {
   }
 }
 
-/** Writes next to the target, then renames over it: readers see the old file or the new one. */
+/**
+ * Writes next to the target, then renames over it: readers see the old file or the new one.
+ * An existing file keeps its permissions (a container may read it as another user); a new
+ * one is readable by its owner only.
+ */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, text, { mode: 0o600 });
+    const mode = await stat(path).then(
+      (existing) => existing.mode & 0o777,
+      () => 0o600,
+    );
+    await writeFile(temp, text, { mode });
     await rename(temp, path);
   } catch (error) {
     throw new Error(
@@ -46,7 +54,7 @@ export async function rotateKeys(argv: string[], print: (line: string) => void):
     options: {
       add: { type: 'string', multiple: true, default: [] },
       remove: { type: 'string', multiple: true, default: [] },
-      url: { type: 'string', default: 'http://localhost:8000' },
+      url: { type: 'string' },
       file: { type: 'string' },
       'no-reload': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -73,7 +81,7 @@ export async function rotateKeys(argv: string[], print: (line: string) => void):
   if (!values['no-reload']) {
     const adminKey = env.API_ADMIN_KEY;
     if (!adminKey) throw new Error('API_ADMIN_KEY is not set: it is needed to reload the API (or pass --no-reload)');
-    api = new ApiClient(values.url, { 'x-admin-key': adminKey });
+    api = new ApiClient(values.url ?? env.CUSTOMER_OPS_URL ?? 'http://localhost:8000', { 'x-admin-key': adminKey });
     before = await api.request<TenantListing>('GET', '/ops/tenants');
   }
 

@@ -1,0 +1,433 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADMIN_KEY, randomKey } from './support/keys';
+import { parsePrometheus } from './support/prometheus';
+import { missingFromScrape } from './support/promql';
+import {
+  apiPaths,
+  cliCallsWithoutUrl,
+  describeBlock,
+  DOCUMENTED_URL,
+  FencedBlock,
+  notRunReason,
+  operatorCommands,
+  powershellCounterpart,
+  readRunbook,
+  rewriteBaseUrl,
+  runBash,
+  targetsApi,
+} from './support/runbook';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp, TestApp } from './support/test-app';
+
+/*
+ * docs/OPERATIONS.md is executable: this suite runs its bash blocks against a live API, so the
+ * runbook cannot drift from the code.
+ *
+ * Which blocks run:
+ *  - a ```bash block runs when it targets the API: it names http://localhost:8000, calls
+ *    scripts/rotate-keys.sh or scripts/verify_production_ready.sh, or runs
+ *    `npm run rotate-keys|verify|seed:demo`;
+ *  - every other bash block must start with a `# not run: <reason>` line (it needs Docker, a
+ *    registry or GitHub, or it would change the checkout), and a block that targets the API
+ *    may not carry that line. So every block is classified explicitly, and a new command
+ *    cannot silently escape the run.
+ *
+ * How they run:
+ *  - in document order, each with `bash -euo pipefail -c` from the repository root, with an
+ *    environment holding only PATH, HOME and the variables the runbook tells the operator to
+ *    set (API_ADMIN_KEY, API_KEY_EXPERTCO, KEY_ID, DATABASE_URL for seed:demo) plus
+ *    API_KEYS_FILE, the keys file the live API reads, so rotate-keys edits the right file;
+ *  - http://localhost:8000 is rewritten to the test app's URL (a free loopback port), and a
+ *    CLI call without `--url` is refused statically, because the CLIs would then call port
+ *    8000 of this machine;
+ *  - each block gets its own app, with production-like settings (keys required, host and CORS
+ *    allow-lists, rate limiting on with the default budgets) over one shared database and keys
+ *    file: state carries from block to block as it does for an operator, while the per-minute
+ *    budgets start fresh as they do for an operator who waits a minute between steps. The
+ *    runbook's admin calls per block stay within the admin's 5 per minute;
+ *  - a block must exit 0, must not print an error envelope (`"statusCode": 4xx/5xx`) unless its
+ *    expectation says so, must never print a key, and must print what the runbook says it does
+ *    (EXPECTATIONS below; each must match exactly one block that runs).
+ *
+ * PowerShell is not available here, so its blocks are not run. Instead every bash block must be
+ * followed directly by its PowerShell form, which must call the same API paths and operator
+ * scripts. The ```promql blocks are checked against the metric names and labels the app
+ * exports.
+ */
+
+const runbook = readRunbook();
+const bashBlocks = runbook.filter((block) => block.lang === 'bash');
+const blocksToRun = bashBlocks.filter((block) => notRunReason(block) === null);
+const promqlBlocks = runbook.filter((block) => block.lang === 'promql');
+const MIN_BLOCKS_RUN = 15;
+
+const tenantKey = randomKey('expertco');
+
+interface Expectation {
+  name: string;
+  /** Picks the block, on its text as written in the runbook. */
+  block: RegExp;
+  /** The block shows an error answer on purpose. */
+  showsError?: boolean;
+  check(stdout: string, context: { keyId: string }): void;
+}
+
+const json = (text: string): Record<string, unknown> => JSON.parse(text.trim()) as Record<string, unknown>;
+const lines = (text: string): string[] => text.trim().split('\n');
+
+const EXPECTATIONS: Expectation[] = [
+  {
+    name: 'quick checks',
+    block: /\/readyz; echo\n.*\/metrics \|/,
+    check(out) {
+      const [health, ready] = lines(out);
+      expect(json(health)).toMatchObject({ status: 'ok', checks: { database: 'up', redis: 'disabled' } });
+      expect(json(ready)).toMatchObject({ status: 'ready' });
+      expect(out).toMatch(/^api_tenants_count \d+$/m);
+      expect(out).toMatch(/^rate_limit_backend_up 1$/m);
+      expect(out).toMatch(/^http_requests_total\{method="GET",endpoint="\/health",status="200"\} \d+$/m);
+    },
+  },
+  {
+    name: 'rotate-keys --add, then the new key works',
+    block: /--add NEWCO:NEWKEY123/,
+    check(out) {
+      expect(out).toMatch(/Keys file .*: 1 added, 0 removed/);
+      expect(out).toMatch(/^Tenants before: .*OLDCO \(1 key\)/m);
+      expect(out).not.toMatch(/^Tenants before: .*NEWCO/m);
+      expect(out).toMatch(/^Tenants after: .*NEWCO \(1 key\)/m);
+      expect(json(lines(out).at(-1) as string)).toMatchObject({ tenant: 'NEWCO', loaded: false });
+    },
+  },
+  {
+    name: 'rotate-keys --remove, then the old key is refused',
+    block: /--remove OLDKEY1/,
+    showsError: true,
+    check(out) {
+      expect(out).toMatch(/Keys file .*: 0 added, 1 removed/);
+      expect(out).toMatch(/^Tenants before: .*OLDCO/m);
+      expect(out).not.toMatch(/^Tenants after: .*OLDCO/m);
+      expect(json(lines(out).at(-1) as string)).toMatchObject({
+        statusCode: 401,
+        message: 'Invalid or missing API key',
+      });
+    },
+  },
+  {
+    name: 'reload',
+    block: /^curl -s -X POST http:\/\/localhost:8000\/ops\/reload-auth /m,
+    check(out) {
+      expect(json(out)).toEqual({ ok: true, keys: expect.any(Number), tenants: expect.any(Number) });
+    },
+  },
+  {
+    name: 'tenant listing',
+    block: /^curl -s http:\/\/localhost:8000\/ops\/tenants -H "x-admin-key: \$API_ADMIN_KEY"; echo$/m,
+    check(out) {
+      const listing = json(out) as {
+        count: number;
+        tenants: Array<{ tenant: string; keys: Array<{ source: string }> }>;
+      };
+      expect(listing.tenants.map((t) => t.tenant)).toEqual(expect.arrayContaining(['EXPERTCO', 'NEWCO']));
+      expect(listing.tenants.map((t) => t.tenant)).not.toContain('OLDCO');
+      expect(listing.tenants.find((t) => t.tenant === 'NEWCO')?.keys.map((k) => k.source)).toEqual(['file']);
+    },
+  },
+  {
+    name: 'fingerprint of a key, found in the listing',
+    block: /sha256sum/,
+    check(out) {
+      const [fingerprint, ...entries] = lines(out);
+      expect(fingerprint).toMatch(/^[0-9a-f]{8}$/);
+      expect(entries).toContainEqual(expect.stringMatching(new RegExp(`^EXPERTCO sha256:${fingerprint} env \\S+$`)));
+      expect(entries).toContainEqual(expect.stringMatching(/^NEWCO sha256:[0-9a-f]{8} file \S+$/));
+    },
+  },
+  {
+    name: 'mint',
+    block: /-X POST http:\/\/localhost:8000\/ops\/tenants\/EXPERTCO\/keys/,
+    check(out) {
+      expect(json(out)).toMatchObject({
+        tenant: 'EXPERTCO',
+        key: expect.stringMatching(/^co_live_/),
+        fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{8}$/),
+        expiresAt: expect.any(String),
+      });
+      const days = (Date.parse(json(out).expiresAt as string) - Date.now()) / 86_400_000;
+      expect(Math.round(days)).toBe(90);
+    },
+  },
+  {
+    name: 'revoke with a grace period',
+    block: /-X DELETE .*graceSeconds=300/,
+    check(out, { keyId }) {
+      const revoked = json(out) as { id: string; revokedAt: string };
+      expect(revoked.id).toBe(keyId);
+      expect(Math.round((Date.parse(revoked.revokedAt) - Date.now()) / 60_000)).toBe(5);
+    },
+  },
+  {
+    name: 'rate-limit sanity loop',
+    block: /for i in \$\(seq 1 8\)/,
+    check(out) {
+      expect(lines(out)).toEqual(['200', '200', '200', '200', '200', '429', '429', '429']);
+    },
+  },
+  {
+    name: 'rate-limit headers',
+    block: /-D - -o \/dev\/null http:\/\/localhost:8000\/ops\/model-status/,
+    check(out) {
+      expect(out).toMatch(/^X-RateLimit-Limit: 5\r?$/im);
+      expect(out).toMatch(/^X-RateLimit-Remaining: 4\r?$/im);
+      expect(out).toMatch(/^X-RateLimit-Reset: \d+\r?$/im);
+    },
+  },
+  {
+    name: 'where an instance stands on Redis',
+    block: /rate_limit_\(backend_up\|fail_open_total\)/,
+    check(out) {
+      expect(json(lines(out)[0])).toMatchObject({ checks: { redis: 'disabled' } });
+      expect(out).toMatch(/^rate_limit_backend_up 1$/m);
+      expect(out).toMatch(/^rate_limit_fail_open_total \d+$/m);
+    },
+  },
+  {
+    name: 'production switches took effect',
+    block: /Host: unknown\.example/,
+    check(out) {
+      expect(lines(out)).toEqual(['401', '400', 'no CORS header for https://elsewhere.example']);
+    },
+  },
+  {
+    name: 'readiness with its status code',
+    block: /HTTP %\{http_code\}/,
+    check(out) {
+      const [body, status] = lines(out);
+      expect(json(body)).toMatchObject({ status: 'ready' });
+      expect(status).toBe('HTTP 200');
+    },
+  },
+  {
+    name: 'demo data',
+    block: /^npm run seed:demo$/m,
+    check(out) {
+      expect(out).toMatch(/^Demo tenant DEMO: 500 leads, \d+ with an outcome \(\d+ booked\)\.$/m);
+      expect(out).toMatch(/^ {2}co_live_\S+$/m);
+    },
+  },
+  {
+    name: 'retrain, then the model status',
+    block: /\/ops\/model\/retrain/,
+    check(out) {
+      const [retrain, status] = lines(out).map(json);
+      expect(retrain).toMatchObject({ activated: true, auc: expect.any(Number) });
+      expect(status).toMatchObject({ tenant: 'EXPERTCO', loaded: true, health: 'ok', version: retrain.version });
+    },
+  },
+  {
+    name: 'verify',
+    block: /npm run verify -- --url/,
+    check(out) {
+      expect(out).not.toContain('✗');
+      expect(out).toMatch(/^✓ health: ok/m);
+      expect(out).toMatch(/^✓ tenant key accepted: tenant EXPERTCO$/m);
+      expect(out).toMatch(
+        /^✓ rate limiting reaches 429 within the ops limit: 429 on request \d+ \(limit 5 per window\)/m,
+      );
+      expect(out).toMatch(/^All \d+ checks passed\. \(\d+\.\d s\)$/m);
+    },
+  },
+  {
+    name: 'an unknown key is refused',
+    block: /not-a-known-key/,
+    showsError: true,
+    check(out) {
+      expect(json(out)).toMatchObject({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Invalid or missing API key',
+      });
+    },
+  },
+];
+
+const expectationFor = (block: FencedBlock): Expectation | undefined =>
+  EXPECTATIONS.find((expectation) => expectation.block.test(block.code));
+
+describe('docs/OPERATIONS.md, read', () => {
+  it('only has bash, PowerShell and PromQL blocks, so no command escapes the rules below', () => {
+    expect([...new Set(runbook.map((block) => block.lang))].sort()).toEqual(['bash', 'powershell', 'promql']);
+  });
+
+  it('runs every bash block that targets the API, and says why it does not run each other one', () => {
+    const misclassified = bashBlocks
+      .map((block) => ({ block, reason: notRunReason(block), targets: targetsApi(block.code) }))
+      .filter(({ reason, targets }) => (targets ? reason !== null : !reason))
+      .map(({ block, reason, targets }) =>
+        targets
+          ? `line ${block.line}: targets the API but is marked "not run: ${reason}"`
+          : `line ${block.line}: does not target the API and has no "# not run: <reason>" first line`,
+      );
+    expect(misclassified).toEqual([]);
+    expect(blocksToRun.length).toBeGreaterThanOrEqual(MIN_BLOCKS_RUN);
+  });
+
+  it('never lets a block that runs reach port 8000 of this machine', () => {
+    for (const block of blocksToRun) {
+      expect({ line: block.line, withoutUrl: cliCallsWithoutUrl(block.code) }).toEqual({
+        line: block.line,
+        withoutUrl: [],
+      });
+      expect(rewriteBaseUrl(block.code, 'http://127.0.0.1:1')).not.toMatch(/localhost:8000|127\.0\.0\.1:8000/);
+    }
+  });
+
+  it('follows every bash block with its PowerShell form, calling the same paths and scripts', () => {
+    const problems: string[] = [];
+    for (const bash of bashBlocks) {
+      const powershell = powershellCounterpart(runbook, bash);
+      if (!powershell) {
+        problems.push(`line ${bash.line}: no powershell block right after it`);
+        continue;
+      }
+      const missingPaths = apiPaths(bash.code).filter((path) => !apiPaths(powershell.code).includes(path));
+      const missingCommands = operatorCommands(bash.code).filter(
+        (command) => !operatorCommands(powershell.code).includes(command),
+      );
+      for (const missing of [...missingPaths, ...missingCommands]) {
+        problems.push(`line ${bash.line}: the PowerShell form at line ${powershell.line} lacks ${missing}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('has an expectation for exactly one block that runs, for each expectation', () => {
+    for (const expectation of EXPECTATIONS) {
+      const matching = blocksToRun.filter((block) => expectation.block.test(block.code)).map((block) => block.line);
+      expect({ expectation: expectation.name, blocks: matching.length }).toEqual({
+        expectation: expectation.name,
+        blocks: 1,
+      });
+    }
+  });
+
+  it('has PromQL quick checks for tenants, enrichment rate, 5xx ratio and request rate', () => {
+    const expressions = promqlBlocks.map((block) => block.code.replace(/\s+/g, ' ').trim());
+    expect(expressions).toEqual(
+      expect.arrayContaining([
+        'max(api_tenants_count)',
+        'sum(rate(lead_enrich_total[5m]))',
+        'sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))',
+        'sum by (endpoint) (rate(http_requests_total[5m]))',
+      ]),
+    );
+  });
+});
+
+describe('docs/OPERATIONS.md, run against a live API', () => {
+  let db: TestDatabase;
+  const keysFile = join(tmpdir(), `co-runbook-keys-${randomBytes(6).toString('hex')}.env`);
+  let keyId = '';
+
+  const appEnv: Record<string, string> = {
+    REQUIRE_API_KEY: 'true',
+    API_ADMIN_KEY: ADMIN_KEY,
+    API_KEY_EXPERTCO: tenantKey,
+    API_KEYS_FILE: keysFile,
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_OPS: '5/minute',
+    RATE_LIMIT_DEFAULT: '60/minute',
+    ALLOWED_HOSTS: 'localhost,127.0.0.1',
+    CORS_ORIGINS: 'https://ui.example.com',
+  };
+
+  const startApp = (): Promise<TestApp> => startTestApp(db.url, { listen: true, env: appEnv });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // The stale key the runbook removes.
+    writeFileSync(keysFile, '# tenant keys, edited with rotate-keys\nAPI_KEY_OLDCO=OLDKEY1\n');
+    // The minted key the runbook revokes by id (KEY_ID).
+    const t = await startApp();
+    try {
+      const minted = await t
+        .http()
+        .post('/ops/tenants/EXPERTCO/keys')
+        .set('x-admin-key', ADMIN_KEY)
+        .send({ expiresInDays: 30 })
+        .expect(201);
+      keyId = (minted.body as { id: string }).id;
+    } finally {
+      await t.close();
+    }
+  }, 60000);
+
+  afterAll(async () => {
+    rmSync(keysFile, { force: true });
+    await db?.drop();
+  });
+
+  it.each(blocksToRun.map((block) => [describeBlock(block), block] as const))(
+    '%s',
+    async (_title, block) => {
+      const t = await startApp();
+      try {
+        const shellEnv = {
+          API_ADMIN_KEY: ADMIN_KEY,
+          API_KEY_EXPERTCO: tenantKey,
+          API_KEYS_FILE: keysFile,
+          KEY_ID: keyId,
+          DATABASE_URL: db.url,
+          LOG_LEVEL: 'warn',
+        };
+        const code = rewriteBaseUrl(block.code, t.url);
+        const res = await runBash(code, { env: shellEnv, timeoutMs: 100000 });
+        expect({ exit: res.code, timedOut: res.timedOut, stderr: res.stderr, stdout: res.stdout }).toMatchObject({
+          exit: 0,
+          timedOut: false,
+        });
+        expect(res.stderr).not.toMatch(/curl: \(\d+\)/);
+        for (const secret of [ADMIN_KEY, tenantKey]) expect(res.stdout + res.stderr).not.toContain(secret);
+        expect(res.stdout).not.toContain(DOCUMENTED_URL);
+
+        const expectation = expectationFor(block);
+        if (!expectation?.showsError) expect(res.stdout).not.toMatch(/"statusCode":\s*[45]\d\d/);
+        expectation?.check(res.stdout, { keyId });
+      } finally {
+        await t.close();
+      }
+    },
+    120000,
+  );
+
+  it('uses only metric names and labels in its PromQL that the API exports', async () => {
+    const t = await startApp();
+    try {
+      // Labelled series appear with their first event: capture a lead and record its outcome.
+      const lead = await t
+        .http()
+        .post('/v1/leads')
+        .set('x-api-key', tenantKey)
+        .send({ name: 'Runbook Check', phone: '+1 555 0100', details: 'Need a quote this week' })
+        .expect(201);
+      await t
+        .http()
+        .post(`/v1/leads/${(lead.body as { id: string }).id}/outcome`)
+        .set('x-api-key', tenantKey)
+        .send({ outcome: 'booked' })
+        .expect(200);
+      const scrape = parsePrometheus((await t.http().get('/metrics').expect(200)).text);
+      // The rate-limit block above produced 429s in this process, so rate_limit_rejected_total has its bucket label.
+      const problems = promqlBlocks.flatMap((block) =>
+        missingFromScrape(scrape, { source: `promql at line ${block.line}`, expr: block.code }),
+      );
+      expect(problems).toEqual([]);
+      expect(promqlBlocks.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await t.close();
+    }
+  });
+});

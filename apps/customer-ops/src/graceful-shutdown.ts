@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { flushLogs } from '@app/http';
 import { LifecycleService } from './ops/lifecycle.service';
 
 /** Stops accepting connections and resolves once in-flight requests are done or the grace period ends. */
@@ -39,9 +40,11 @@ export function installGracefulShutdown(app: INestApplication, graceMs: number, 
       await drain(app.getHttpServer() as Server, graceMs, logger);
       await app.close();
       logger.info('shutdown complete');
+      await flushLogs(logger);
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');
+      await flushLogs(logger);
       process.exit(1);
     }
   };

@@ -9,6 +9,7 @@ import { createLogger, LOG_DESTINATION, PINO_LOGGER } from './logging/logger';
 import { RequestCompletion } from './observability/request-completion';
 import { RequestCompletionMiddleware } from './observability/request-completion.middleware';
 import { HostAllowlistMiddleware } from './pipeline/host-allowlist.middleware';
+import { HttpPipelineMiddleware } from './pipeline/http-pipeline.middleware';
 import { JsonBodyMiddleware } from './pipeline/json-body.middleware';
 import { RequestIdMiddleware } from './pipeline/request-id.middleware';
 import { CorsMiddleware, HelmetMiddleware } from './pipeline/security.middleware';
@@ -32,24 +33,19 @@ import { createValidationPipe } from './validation';
     AppLogger,
     RequestCompletion,
     AccessLog,
+    RequestIdMiddleware,
+    RequestCompletionMiddleware,
+    HelmetMiddleware,
+    HostAllowlistMiddleware,
+    CorsMiddleware,
+    JsonBodyMiddleware,
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
   exports: [PINO_LOGGER, AppLogger, RequestCompletion],
 })
 export class HttpCommonModule implements NestModule {
-  constructor(private readonly config: AppConfig) {}
-
   configure(consumer: MiddlewareConsumer): void {
-    const pipeline = [
-      RequestIdMiddleware,
-      RequestCompletionMiddleware,
-      HelmetMiddleware,
-      HostAllowlistMiddleware,
-      CorsMiddleware,
-      // Fastify parses bodies itself, with the same rules (see configureFastify).
-      ...(this.config.httpAdapter === 'express' ? [JsonBodyMiddleware] : []),
-    ];
-    consumer.apply(...pipeline).forRoutes('*');
+    consumer.apply(HttpPipelineMiddleware).forRoutes('*');
   }
 }

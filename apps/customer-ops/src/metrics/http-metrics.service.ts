@@ -24,13 +24,21 @@ export class HttpMetrics implements OnModuleInit {
     this.completion.subscribe((request) => this.record(request));
   }
 
+  /** Label children by method|endpoint|status: bounded by the route table, saves hashing labels per request. */
+  private readonly series = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
+
   private record(request: CompletedRequest): void {
-    const labels = {
-      method: KNOWN_METHODS.has(request.method) ? request.method : 'OTHER',
-      endpoint: request.route,
-      status: String(request.status),
-    };
-    this.requests.inc(labels);
-    this.duration.observe(labels, request.durationMs / 1000);
+    const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
+    const key = `${method}|${request.route}|${request.status}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const labels = { method, endpoint: request.route, status: String(request.status) };
+      const counter = this.requests.labels(labels);
+      const histogram = this.duration.labels(labels);
+      series = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      this.series.set(key, series);
+    }
+    series.count();
+    series.observe(request.durationMs / 1000);
   }
 }

@@ -44,6 +44,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       serializers: { err: serializeError },
     },
-    destination ?? pino.destination({ dest: 1, sync: true }),
+    // Asynchronous writes keep logging off the request path; shutdown flushes them (flushLogs).
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
+}
+
+/** Waits until every buffered line has been written (call before the process exits). */
+export function flushLogs(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }

@@ -1,31 +1,15 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './support/api-process';
+import { CommandResult, REPO_ROOT, runCommand } from './support/api-process';
 import { ADMIN_KEY, randomKey, uniqueTenant } from './support/keys';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the operator CLI the way the docs say: through the shell wrapper (npm run rotate-keys). */
-function rotateKeys(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', [join(REPO_ROOT, 'scripts/rotate-keys.sh'), ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function rotateKeys(args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
+  return runCommand('bash', [join(REPO_ROOT, 'scripts/rotate-keys.sh'), ...args], env);
 }
 
 describe('rotate-keys CLI against a running API', () => {

@@ -1,23 +1,12 @@
-import { spawn } from 'node:child_process';
-import { startApiProcess, REPO_ROOT, ApiProcess } from './support/api-process';
+import { ApiProcess, CommandResult, runCommand, startApiProcess } from './support/api-process';
 import { ADMIN_KEY } from './support/keys';
 import { eventually } from './support/redis';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
-function seedDemo(
-  databaseUrl: string,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'seed:demo', '--', ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+function seedDemo(databaseUrl: string, args: string[]): Promise<CommandResult> {
+  return runCommand('npm', ['run', '--silent', 'seed:demo', '--', ...args], {
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
   });
 }
 

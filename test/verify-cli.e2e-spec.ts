@@ -1,29 +1,13 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from './support/api-process';
+import { CommandResult, REPO_ROOT, runCommand } from './support/api-process';
 import { ADMIN_KEY, randomKey, uniqueTenant } from './support/keys';
 import { freePort } from './support/redis-server';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the verify command the way the docs say: through the shell wrapper (npm run verify). */
-function verify(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', [join(REPO_ROOT, 'scripts/verify_production_ready.sh'), ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function verify(args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
+  return runCommand('bash', [join(REPO_ROOT, 'scripts/verify_production_ready.sh'), ...args], env);
 }
 
 const UI_ORIGIN = 'https://ui.example.com';

@@ -29,6 +29,23 @@ export function runTs(entry: string, env: Record<string, string>, args: string[]
   });
 }
 
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command from the repository root with a minimal environment and collects its output. */
+export function runCommand(command: string, args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const { out, err, exited } = collect(child);
+  return exited.then((code) => ({ code, stdout: out(), stderr: err() }));
+}
+
 export function collect(child: ChildProcess): { out: () => string; err: () => string; exited: Promise<number | null> } {
   let out = '';
   let err = '';

@@ -41,6 +41,14 @@ module.exports = {
       displayName: 'e2e:sqlite:fastify',
       setupFiles: ['<rootDir>/test/support/use-sqlite.ts', '<rootDir>/test/support/use-fastify.ts'],
     },
+    // Faults under load (test/chaos): always listed; the suites skip locally without
+    // TEST_DATABASE_URL and TEST_REDIS_URL, and fail without them when CI=true.
+    {
+      ...base,
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/use-postgres.ts'],
+    },
     ...(withPostgres
       ? [
           {

@@ -3,9 +3,18 @@ import type { AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@app/config';
-import { AppLogger, configureFastify } from '@app/http';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import {
+  answerClientErrorsWithEnvelope,
+  AppLogger,
+  configureFastify,
+  errorEnvelope,
+  isValidRequestId,
+  REQUEST_ID_HEADER,
+} from '@app/http';
 import { ADMIN_KEY_SCHEME, TENANT_KEY_SCHEME } from './auth/auth.decorators';
 
 /** Options every app instance is created with (main.ts and the e2e suites alike). */
@@ -19,6 +28,15 @@ export function createHttpAdapter(config: AppConfig): AbstractHttpAdapter {
       trustProxy: config.trustProxy,
       // Long path segments reach validation (400) instead of Fastify's 404, as with express.
       routerOptions: { maxParamLength: 500 },
+      // Requests Fastify refuses before routing (an undecodable path) get the standard envelope.
+      frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+        const incoming = request.headers[REQUEST_ID_HEADER];
+        const requestId = isValidRequestId(incoming) ? incoming : randomUUID();
+        void reply
+          .code(400)
+          .header(REQUEST_ID_HEADER, requestId)
+          .send(errorEnvelope(400, error.message || 'Bad request', requestId));
+      },
     });
   }
   return new ExpressAdapter();
@@ -39,6 +57,7 @@ export function configureApp(app: INestApplication): void {
     express.set('trust proxy', config.trustProxy);
     express.disable('x-powered-by');
   }
+  answerClientErrorsWithEnvelope(app.getHttpServer() as Server);
   app.useLogger(app.get(AppLogger));
 
   if (config.swaggerEnabled) {

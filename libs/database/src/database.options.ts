@@ -6,6 +6,8 @@ import { MIGRATIONS } from './migrations';
 
 const POSTGRES_POOL_SIZE = 10;
 const POSTGRES_CONNECT_TIMEOUT_MS = 3000;
+/** A query on a connection whose peer went silent ends with an error (a 503) instead of hanging. */
+const POSTGRES_QUERY_TIMEOUT_MS = 10000;
 
 /**
  * The DataSource options for both the API and the migration CLI. Entities are added by
@@ -41,6 +43,7 @@ export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     extra: {
       max: POSTGRES_POOL_SIZE,
       application_name: 'customer-ops',
+      query_timeout: POSTGRES_QUERY_TIMEOUT_MS,
     },
   };
 }

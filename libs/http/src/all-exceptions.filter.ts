@@ -1,10 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError, ERROR_KIND_STATUS } from './errors';
 import { errorEnvelope, ErrorEnvelope } from './error-envelope';
 import { PINO_LOGGER } from './logging/logger';
-import { ContextualRequest, requestIdOf } from './request-context';
+import { ContextualRequest, isValidRequestId, REQUEST_ID_HEADER, requestIdOf } from './request-context';
+import { isDatabaseUnavailable } from './unavailable';
 
 interface Mapped {
   envelope: ErrorEnvelope;
@@ -36,7 +38,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<ContextualRequest>();
     const res = ctx.getResponse();
-    const requestId = requestIdOf(req);
+    // Errors raised before the request-id middleware ran (an undecodable path) get an id here.
+    const incoming = req.headers?.[REQUEST_ID_HEADER];
+    const requestId = requestIdOf(req) ?? (isValidRequestId(incoming) ? incoming : randomUUID());
     const { envelope, headers } = this.map(exception, requestId);
 
     if (envelope.statusCode >= 500) {
@@ -48,6 +52,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       adapter.end(res);
       return;
     }
+    if (!requestIdOf(req)) adapter.setHeader(res, REQUEST_ID_HEADER, requestId);
     for (const [name, value] of Object.entries(headers ?? {})) adapter.setHeader(res, name, value);
     adapter.reply(res, envelope, envelope.statusCode);
   }
@@ -64,6 +69,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (status >= 500) return { envelope: errorEnvelope(status, 'Internal server error', requestId) };
       const { message, details } = httpExceptionMessage(exception);
       return { envelope: errorEnvelope(status, message, requestId, details) };
+    }
+    // The database cannot be reached (refused, reset, timed out): retryable, so 503 rather than 500.
+    if (isDatabaseUnavailable(exception)) {
+      const envelope = errorEnvelope(ERROR_KIND_STATUS.unavailable, 'Service temporarily unavailable', requestId);
+      return { envelope, headers: { 'Retry-After': '1' } };
     }
     return { envelope: errorEnvelope(500, 'Internal server error', requestId) };
   }

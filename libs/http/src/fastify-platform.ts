@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { MalformedJson, PayloadTooLarge, UnsupportedBodyEncoding } from './errors';
+import { isUtf8 } from './pipeline/json-body.middleware';
 import { ContextualRequest } from './request-context';
 
 /** application/json and application/<anything>+json, with or without parameters. */
@@ -9,11 +10,10 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 /**
  * JSON bodies parsed the way the express pipeline parses them, so both adapters answer
  * alike: an empty body is {}, only objects and arrays are accepted, a charset other than
- * UTF-x is 415, a parse failure is 400.
+ * UTF-8 is 415, a parse failure is 400.
  */
 function parseJson(contentType: string | undefined, body: string): unknown {
-  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
-  if (charset && !charset.startsWith('utf-')) throw new UnsupportedBodyEncoding('charset');
+  if (!isUtf8(contentType)) throw new UnsupportedBodyEncoding('charset');
   const text = body.trim();
   if (text === '') return {};
   if (text[0] !== '{' && text[0] !== '[') throw new MalformedJson();

@@ -10,3 +10,4 @@ export * from './request-context';
 export * from './route-template';
 export * from './validation';
 export * from './fastify-platform';
+export * from './client-errors';

@@ -21,7 +21,9 @@ export function decodeCursor(text: string): PageCursor {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
       const createdAt = new Date(value[0]);
-      if (!Number.isNaN(createdAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1])) return { createdAt, id: value[1] };
+      const year = createdAt.getUTCFullYear();
+      // Only instants a stored lead can have: the databases refuse far-off years.
+      if (year >= 1970 && year <= 9999 && /^[0-9a-f-]{36}$/.test(value[1])) return { createdAt, id: value[1] };
     }
   } catch {
     // fall through

@@ -4,6 +4,12 @@ import { DataSource, EntityManager, LessThan } from 'typeorm';
 import { isUniqueViolation } from '@app/database';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 
+/**
+ * A claim still in flight after this long belongs to a request that died before it could
+ * release it (e.g. the database went away mid-request): it is taken over.
+ */
+export const ABANDONED_CLAIM_MS = 30_000;
+
 /** Storage of Idempotency-Key records, per tenant. */
 @Injectable()
 export class IdempotencyRepository {
@@ -11,7 +17,7 @@ export class IdempotencyRepository {
 
   /**
    * Claims (tenant, key) for a new request. Returns null when claimed, or the record that
-   * already holds the key. An expired record is replaced.
+   * already holds the key. An expired record, or an abandoned in-flight claim, is replaced.
    */
   async claim(record: IdempotencyKeyEntity): Promise<IdempotencyKeyEntity | null> {
     const repository = this.dataSource.getRepository(IdempotencyKeyEntity);
@@ -23,8 +29,17 @@ export class IdempotencyRepository {
         if (!isUniqueViolation(error)) throw error;
       }
       const existing = await repository.findOneBy({ tenant: record.tenant, key: record.key });
-      if (existing && existing.expiresAt > record.createdAt) return existing;
-      await repository.delete({ tenant: record.tenant, key: record.key, expiresAt: LessThan(record.createdAt) });
+      if (!existing) continue;
+      const now = record.createdAt.getTime();
+      const abandoned = existing.state === 'in_flight' && existing.createdAt.getTime() < now - ABANDONED_CLAIM_MS;
+      if (existing.expiresAt.getTime() > now && !abandoned) return existing;
+      // Conditional on the very record read, so two takers cannot both win.
+      await repository.delete({
+        tenant: record.tenant,
+        key: record.key,
+        createdAt: existing.createdAt,
+        state: existing.state,
+      });
     }
     const holder = await repository.findOneBy({ tenant: record.tenant, key: record.key });
     if (!holder) throw new Error('idempotency key could not be claimed');

@@ -10,6 +10,8 @@ import { IdempotencyRepository } from './idempotency.repository';
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const PURGE_INTERVAL_MS = 3_600_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const RELEASE_ATTEMPTS = 30;
+const RELEASE_RETRY_MS = 1000;
 
 export interface IdempotentResult<T> {
   status: number;
@@ -95,9 +97,26 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
       });
       return { status, body, replayed: false };
     } catch (error) {
-      await this.repository.release(tenant, key).catch(() => undefined);
+      void this.release(tenant, key);
       throw error;
     }
+  }
+
+  /**
+   * Frees a failed request's claim so the client can retry. If the database is what failed,
+   * the release is retried until it answers again (an unreleased claim is taken over after
+   * ABANDONED_CLAIM_MS anyway, e.g. when the process itself died).
+   */
+  private async release(tenant: string, key: string): Promise<void> {
+    for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
+      try {
+        await this.repository.release(tenant, key);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, RELEASE_RETRY_MS).unref());
+      }
+    }
+    this.logger.warn('idempotency key claim could not be released; it is taken over once abandoned');
   }
 
   private async purge(): Promise<void> {

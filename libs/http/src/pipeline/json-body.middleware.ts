@@ -4,6 +4,12 @@ import { json } from 'express';
 import { AppConfig } from '@app/config';
 import { DomainError, MalformedJson, PayloadTooLarge, UnsupportedBodyEncoding } from '../errors';
 
+/** JSON bodies are UTF-8: a content type naming another charset is refused (415). */
+export function isUtf8(contentType: string | undefined): boolean {
+  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  return !charset || charset === 'utf-8' || charset === 'utf8';
+}
+
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
@@ -39,6 +45,9 @@ export class JsonBodyMiddleware implements NestMiddleware {
   }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    // Bodies of GET and HEAD requests carry no meaning and are not read (as under Fastify).
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    if (!isUtf8(req.headers['content-type'])) throw new UnsupportedBodyEncoding('charset');
     await new Promise<void>((resolve, reject) => {
       this.parse(req, res, (error?: unknown) =>
         error ? reject(toDomainError(error as BodyParserError, this.limitBytes)) : resolve(),

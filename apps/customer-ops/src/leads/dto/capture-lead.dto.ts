@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsDefined, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsEmailAddress, IsStorableText, MaxCodePoints } from './text-validators';
 
 const PHONE = /^[0-9 +().-]{7,32}$/;
 const hasNoContact = (dto: CaptureLeadDto) => dto.phone == null && dto.email == null;
@@ -8,7 +9,9 @@ export class CaptureLeadDto {
   @ApiProperty({ minLength: 2, maxLength: 200, example: 'Jane Roofer' })
   @IsString()
   @Length(2, 200)
+  @MaxCodePoints(200)
   @Matches(/\S/, { message: 'name must not be blank' })
+  @IsStorableText()
   name: string;
 
   @ApiPropertyOptional({
@@ -27,24 +30,32 @@ export class CaptureLeadDto {
   @IsOptional()
   @IsString()
   @MaxLength(254)
-  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxCodePoints(254)
+  @IsEmailAddress({ message: 'email must be a valid email address' })
+  @IsStorableText()
   email?: string;
 
   @ApiPropertyOptional({ maxLength: 200, example: 'Roofing Co' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @MaxCodePoints(200)
+  @IsStorableText()
   company?: string;
 
   @ApiPropertyOptional({ maxLength: 4000, example: 'URGENT: need an estimate for metal roof today' })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
+  @MaxCodePoints(4000)
+  @IsStorableText()
   details?: string;
 
   @ApiPropertyOptional({ maxLength: 64, example: 'website' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @MaxCodePoints(64)
+  @IsStorableText()
   source?: string;
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { INTENTS } from '../enrichment/lexicons';
 import { OUTCOMES } from '../outcomes';
+import { IsStorableText } from './text-validators';
 
 export class LeadIdParams {
   @ApiProperty({ format: 'uuid' })
@@ -45,6 +46,7 @@ export class SearchLeadsQuery {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'roof estimate' })
   @IsString()
   @Length(1, 200)
+  @IsStorableText()
   q: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Outcome, OUTCOMES } from '../outcomes';
+import { IsStorableText, MaxCodePoints } from './text-validators';
 
 export class RecordOutcomeDto {
   @ApiProperty({ enum: OUTCOMES, example: 'booked' })
@@ -11,6 +12,8 @@ export class RecordOutcomeDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @MaxCodePoints(500)
+  @IsStorableText()
   notes?: string;
 
   @ApiPropertyOptional({ minimum: 0, example: 3600, description: 'Seconds from capture to conversion' })

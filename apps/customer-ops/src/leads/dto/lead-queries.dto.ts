@@ -1,9 +1,22 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { INTENTS } from '../enrichment/lexicons';
 import { OUTCOMES } from '../outcomes';
 import { IsStorableText } from './text-validators';
+
+/** `limit` of a page: an optional integer from 1 to 100, 20 when absent. */
+function PageLimit(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(100),
+  );
+}
 
 export class LeadIdParams {
   @ApiProperty({ format: 'uuid' })
@@ -12,12 +25,7 @@ export class LeadIdParams {
 }
 
 export class ListLeadsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
@@ -49,11 +57,6 @@ export class SearchLeadsQuery {
   @IsStorableText()
   q: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 }

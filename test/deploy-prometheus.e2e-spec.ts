@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { FixturesController } from './support/fixtures.controller';
+import { captureAndBook } from './support/leads';
 import { ADMIN_KEY, randomKey, uniqueTenant } from './support/keys';
 import { parsePrometheus, Scrape } from './support/prometheus';
 import { ALERTS_FILE, allDeployExpressions, analysePromql, isExported } from './support/promql';
@@ -133,18 +134,7 @@ if (!hasPrometheus && process.env.CI === 'true') {
       await t.http().get('/no/such/route').expect(404);
       await t.http().get('/__fixtures/boom').expect(500);
       await t.http().get('/ops/tenants').set('x-admin-key', ADMIN_KEY).expect(200);
-      const lead = await t
-        .http()
-        .post('/v1/leads')
-        .set('x-api-key', tenantKey)
-        .send({ name: 'Jane Roofer', email: 'jane@example.com', details: 'URGENT: need a roof estimate today' });
-      if (lead.status === 201) {
-        await t
-          .http()
-          .post(`/v1/leads/${(lead.body as { id: string }).id}/outcome`)
-          .set('x-api-key', tenantKey)
-          .send({ outcome: 'booked' });
-      }
+      await captureAndBook(t, tenantKey);
       for (let i = 0; i < 3; i += 1) await t.http().get('/ops/model-status').set('x-api-key', tenantKey);
       exported = parsePrometheus((await t.http().get('/metrics').expect(200)).text);
 

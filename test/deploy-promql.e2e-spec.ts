@@ -1,3 +1,4 @@
+import { captureAndBook } from './support/leads';
 import { ADMIN_KEY, randomKey, uniqueTenant } from './support/keys';
 import { parsePrometheus, Scrape } from './support/prometheus';
 import {
@@ -113,18 +114,7 @@ describe('deploy PromQL against the metrics the API exports', () => {
     await t.http().get('/ops/model-status').set('x-api-key', 'not-a-real-key').expect(401);
     await t.http().get('/ops/tenants').set('x-admin-key', ADMIN_KEY).expect(200);
     await t.http().post('/ops/reload-auth').set('x-admin-key', ADMIN_KEY).expect(200);
-    const lead = await t
-      .http()
-      .post('/v1/leads')
-      .set('x-api-key', tenantKey)
-      .send({ name: 'Jane Roofer', email: 'jane@example.com', details: 'URGENT: need a roof estimate today' });
-    if (lead.status === 201) {
-      await t
-        .http()
-        .post(`/v1/leads/${(lead.body as { id: string }).id}/outcome`)
-        .set('x-api-key', tenantKey)
-        .send({ outcome: 'booked' });
-    }
+    await captureAndBook(t, tenantKey);
     await t.http().get('/v1/leads').set('x-api-key', tenantKey);
     // The ops budget is 3/minute: the fourth call is a 429.
     const statuses: number[] = [];

@@ -74,13 +74,13 @@ describe('the API as a real process (main.ts)', () => {
       req.write(body.slice(0, 20));
       setTimeout(() => {
         api.child.kill('SIGTERM');
-        // Keep the request open a little after the signal, then finish it.
-        setTimeout(() => req.end(body.slice(20)), 700);
+        // Keep the request open past the listener closing, then finish it.
+        setTimeout(() => req.end(body.slice(20)), 1200);
       }, 200);
     });
 
-    // While draining, no new connection is accepted.
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    // Once the short linger after the signal is over, no new connection is accepted.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     await expect(fetch(api.url('/health'))).rejects.toThrow();
     expect(api.child.exitCode).toBeNull();
 

@@ -31,3 +31,19 @@ export function asTenant(t: TestApp, caller: TenantCaller) {
     get: (path: string) => t.http().get(path).set('x-api-key', caller.key),
   };
 }
+
+/** Captures one lead and books it, so lead and outcome metrics have series. */
+export async function captureAndBook(t: TestApp, tenantKey: string): Promise<void> {
+  const lead = await t
+    .http()
+    .post('/v1/leads')
+    .set('x-api-key', tenantKey)
+    .send({ name: 'Jane Roofer', email: 'jane@example.com', details: 'URGENT: need a roof estimate today' })
+    .expect(201);
+  await t
+    .http()
+    .post(`/v1/leads/${(lead.body as { id: string }).id}/outcome`)
+    .set('x-api-key', tenantKey)
+    .send({ outcome: 'booked' })
+    .expect(200);
+}

@@ -1,12 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { flushLogs } from '@app/http';
 import { LifecycleService } from './ops/lifecycle.service';
 
-/** Stops accepting connections and resolves once in-flight requests are done or the grace period ends. */
-function drain(server: Server, graceMs: number, logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
+/** How long the listener stays open after the signal while keep-alive clients are told to close. */
+const LINGER_MS = 500;
+
+/**
+ * Drains the server. First, for a short linger, every response says `Connection: close`, so
+ * keep-alive clients stop reusing their connections instead of racing a request against the
+ * server closing an idle one (which they would see as a reset). Then the listener closes,
+ * idle connections are closed promptly, and in-flight requests complete, up to graceMs.
+ */
+async function drain(server: Server, graceMs: number, logger: Logger): Promise<void> {
+  const closeAfterResponse = (_req: IncomingMessage, res: ServerResponse) => res.setHeader('connection', 'close');
+  server.prependListener('request', closeAfterResponse);
+  await new Promise((resolve) => setTimeout(resolve, Math.min(LINGER_MS, graceMs / 2)));
+  await new Promise<void>((resolve) => {
     const force = setTimeout(() => {
       logger.warn({ graceMs }, 'grace period over: closing remaining connections');
       server.closeAllConnections();
@@ -25,8 +36,9 @@ function drain(server: Server, graceMs: number, logger: Logger): Promise<void> {
 }
 
 /**
- * On SIGTERM/SIGINT: readiness turns 503 at once, the listener closes, in-flight requests
- * complete (up to graceMs), then modules shut down (database last) and the process exits 0.
+ * On SIGTERM/SIGINT: readiness turns 503 at once, keep-alive clients are told to close, the
+ * listener closes, in-flight requests complete (up to graceMs), then modules shut down
+ * (database last) and the process exits 0.
  */
 export function installGracefulShutdown(app: INestApplication, graceMs: number, logger: Logger): void {
   const lifecycle = app.get(LifecycleService);

@@ -28,6 +28,11 @@ const e2e = {
   slowTestThreshold: 30,
 };
 
+// Several API processes cannot share one SQLite file: the multi-instance suite is Postgres-only.
+const withoutPostgresOnlySuites = {
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/multi-instance.e2e-spec.ts'],
+};
+
 const withPostgres = Boolean(env.TEST_DATABASE_URL) || env.CI === 'true';
 
 module.exports = {
@@ -35,9 +40,15 @@ module.exports = {
   testTimeout: 30000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
-    { ...e2e, displayName: 'e2e:sqlite', setupFiles: ['<rootDir>/test/support/use-sqlite.ts'] },
     {
       ...e2e,
+      ...withoutPostgresOnlySuites,
+      displayName: 'e2e:sqlite',
+      setupFiles: ['<rootDir>/test/support/use-sqlite.ts'],
+    },
+    {
+      ...e2e,
+      ...withoutPostgresOnlySuites,
       displayName: 'e2e:sqlite:fastify',
       setupFiles: ['<rootDir>/test/support/use-sqlite.ts', '<rootDir>/test/support/use-fastify.ts'],
     },

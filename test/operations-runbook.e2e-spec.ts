@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_KEY, randomKey } from './support/keys';
+import { captureAndBook } from './support/leads';
 import { parsePrometheus } from './support/prometheus';
 import { missingFromScrape } from './support/promql';
 import {
@@ -407,18 +408,7 @@ describe('docs/OPERATIONS.md, run against a live API', () => {
     const t = await startApp();
     try {
       // Labelled series appear with their first event: capture a lead and record its outcome.
-      const lead = await t
-        .http()
-        .post('/v1/leads')
-        .set('x-api-key', tenantKey)
-        .send({ name: 'Runbook Check', phone: '+1 555 0100', details: 'Need a quote this week' })
-        .expect(201);
-      await t
-        .http()
-        .post(`/v1/leads/${(lead.body as { id: string }).id}/outcome`)
-        .set('x-api-key', tenantKey)
-        .send({ outcome: 'booked' })
-        .expect(200);
+      await captureAndBook(t, tenantKey);
       const scrape = parsePrometheus((await t.http().get('/metrics').expect(200)).text);
       // The rate-limit block above produced 429s in this process, so rate_limit_rejected_total has its bucket label.
       const problems = promqlBlocks.flatMap((block) =>

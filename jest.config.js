@@ -15,6 +15,7 @@ const base = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },
   moduleNameMapper: {
+    '^@app/api-keys(|/.*)$': '<rootDir>/libs/api-keys/src$1',
     '^@app/config(|/.*)$': '<rootDir>/libs/config/src$1',
     '^@app/database(|/.*)$': '<rootDir>/libs/database/src$1',
     '^@app/http(|/.*)$': '<rootDir>/libs/http/src$1',

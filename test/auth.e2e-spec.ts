@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
-import { ApiKeyEntity } from '../apps/customer-ops/src/tenants/entities/api-key.entity';
+import { ApiKeyEntity } from '../apps/customer-ops/src/auth/entities/api-key.entity';
 import { ADMIN_KEY, randomKey, uniqueTenant, writeKeysFile } from './support/keys';
 import { parsePrometheus } from './support/prometheus';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -95,7 +95,7 @@ describe('auth: tenant keys, admin key, reloads', () => {
       writeKeysFile(t.config.apiKeysFile, ['# tenant keys', '', `API_KEY_${tenant.toLowerCase()}=${key}`]);
       const res = await reload();
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ ok: true, keys: expect.any(Number), tenants: expect.any(Number) });
+      expect(res.body).toEqual({ ok: true, keys: expect.any(Number), tenants: expect.any(Number), plans: 1 });
 
       const ok = await modelStatus(key);
       expect(ok.status).toBe(200);
@@ -136,7 +136,7 @@ describe('auth: tenant keys, admin key, reloads', () => {
       expect((await modelStatus(envKey)).status).toBe(200);
     });
 
-    it('a missing keys file is an empty source', async () => {
+    it('a missing keys file is an empty source while none of its keys are in force', async () => {
       rmSync(t.config.apiKeysFile, { force: true });
       const res = await reload();
       expect(res.status).toBe(200);
@@ -157,7 +157,7 @@ describe('auth: tenant keys, admin key, reloads', () => {
 
     it('writes an audit line without key material', async () => {
       await reload();
-      const audit = t.logs.lines().filter((l) => l.msg === 'audit' && l.action === 'reload');
+      const audit = t.logs.lines().filter((l) => l.msg === 'audit' && l.action === 'auth.reload');
       expect(audit.length).toBeGreaterThan(0);
       expect(audit[audit.length - 1]).toMatchObject({ keys: expect.any(Number), tenants: expect.any(Number) });
     });
@@ -180,7 +180,14 @@ describe('auth: tenant keys, admin key, reloads', () => {
       const entryA = res.body.tenants.find((x: { tenant: string }) => x.tenant === a);
       expect(entryA.keys).toHaveLength(2);
       for (const key of entryA.keys) {
-        expect(Object.keys(key).sort()).toEqual(['createdAt', 'expiresAt', 'fingerprint', 'id', 'source']);
+        expect(Object.keys(key).sort()).toEqual([
+          'createdAt',
+          'expiresAt',
+          'fingerprint',
+          'id',
+          'lastUsedAt',
+          'source',
+        ]);
         expect(key.fingerprint).toMatch(/^sha256:[0-9a-f]{8}$/);
       }
       const fileKey = entryA.keys.find((k: { source: string }) => k.source === 'file');
@@ -236,7 +243,9 @@ describe('auth: tenant keys, admin key, reloads', () => {
       expect(row.keyHash).toBe(createHash('sha256').update(res.body.key).digest('hex'));
       expect(JSON.stringify(row)).not.toContain(res.body.key);
       expect(t.logs.text()).not.toContain(res.body.key);
-      const audit = t.logs.lines().find((l) => l.msg === 'audit' && l.action === 'mint' && l.keyId === res.body.id);
+      const audit = t.logs
+        .lines()
+        .find((l) => l.msg === 'audit' && l.action === 'key.mint' && l.target === res.body.id);
       expect(audit).toMatchObject({ tenant, fingerprint: res.body.fingerprint });
     });
 

@@ -232,6 +232,7 @@ describe('Prometheus and Grafana provisioning', () => {
       'NoTenants',
       'RateLimiterFailOpen',
       'RedisBackendDown',
+      'TenantQuotaAlmostExhausted',
     ]);
     for (const rule of rules) {
       expect({ alert: rule.alert, for: rule.for, severity: rule.labels?.severity }).toEqual({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { FixturesController } from './support/fixtures.controller';
 import { captureAndBook } from './support/leads';
-import { ADMIN_KEY, randomKey, uniqueTenant } from './support/keys';
+import { ADMIN_KEY, randomKey, uniqueTenant, writeQuotaPlan } from './support/keys';
 import { parsePrometheus, Scrape } from './support/prometheus';
 import { ALERTS_FILE, allDeployExpressions, analysePromql, isExported } from './support/promql';
 import { eventually } from './support/redis';
@@ -113,14 +113,18 @@ if (!hasPrometheus && process.env.CI === 'true') {
     let exported: Scrape;
     const tenant = uniqueTenant('PR');
     const tenantKey = randomKey('pr');
+    // A plan with a quota, so the per-tenant quota series exist.
+    const plansFile = join(tmpdir(), `co-plans-${randomKey('pr')}.json`);
 
     beforeAll(async () => {
       db = await createTestDatabase();
+      writeQuotaPlan(plansFile);
       t = await startTestApp(db.url, {
         listen: true,
         controllers: [FixturesController],
         env: {
           API_ADMIN_KEY: ADMIN_KEY,
+          PLANS_FILE: plansFile,
           [`API_KEY_${tenant}`]: tenantKey,
           REQUIRE_API_KEY: 'true',
           RATE_LIMIT_ENABLED: 'true',
@@ -134,6 +138,7 @@ if (!hasPrometheus && process.env.CI === 'true') {
       await t.http().get('/no/such/route').expect(404);
       await t.http().get('/__fixtures/boom').expect(500);
       await t.http().get('/ops/tenants').set('x-admin-key', ADMIN_KEY).expect(200);
+      await t.http().patch(`/ops/tenants/${tenant}`).set('x-admin-key', ADMIN_KEY).send({ plan: 'metered' });
       await captureAndBook(t, tenantKey);
       for (let i = 0; i < 3; i += 1) await t.http().get('/ops/model-status').set('x-api-key', tenantKey);
       exported = parsePrometheus((await t.http().get('/metrics').expect(200)).text);
@@ -178,6 +183,7 @@ if (!hasPrometheus && process.env.CI === 'true') {
         'NoTenants',
         'RateLimiterFailOpen',
         'RedisBackendDown',
+        'TenantQuotaAlmostExhausted',
       ]);
       // Rules start as `unknown` and are evaluated every second.
       await eventually(async () => (await rules()).every((rule) => rule.health !== 'unknown'), 5000, 200);

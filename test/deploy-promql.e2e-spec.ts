@@ -1,5 +1,7 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { captureAndBook } from './support/leads';
-import { ADMIN_KEY, randomKey, uniqueTenant } from './support/keys';
+import { ADMIN_KEY, randomKey, uniqueTenant, writeQuotaPlan } from './support/keys';
 import { parsePrometheus, Scrape } from './support/prometheus';
 import {
   allDeployExpressions,
@@ -80,6 +82,7 @@ describe('PromQL analysis of the deploy files', () => {
       'alert HighErrorRatio',
       'alert HighLatencyP95',
       'alert RateLimiterFailOpen',
+      'alert TenantQuotaAlmostExhausted',
       'alert RedisBackendDown',
       'alert LowConversionRate',
       'alert ModelStaleOrLowAuc',
@@ -93,13 +96,17 @@ describe('deploy PromQL against the metrics the API exports', () => {
   let t: TestApp;
   let scrape: Scrape;
   const tenant = uniqueTenant('PQ');
+  // A plan with a quota, so the per-tenant quota series exist.
+  const plansFile = join(tmpdir(), `co-plans-${randomKey('pq')}.json`);
   const tenantKey = randomKey('pq');
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    writeQuotaPlan(plansFile);
     t = await startTestApp(db.url, {
       env: {
         API_ADMIN_KEY: ADMIN_KEY,
+        PLANS_FILE: plansFile,
         [`API_KEY_${tenant}`]: tenantKey,
         REQUIRE_API_KEY: 'true',
         RATE_LIMIT_ENABLED: 'true',
@@ -113,7 +120,7 @@ describe('deploy PromQL against the metrics the API exports', () => {
     await t.http().get('/no/such/route').expect(404);
     await t.http().get('/ops/model-status').set('x-api-key', 'not-a-real-key').expect(401);
     await t.http().get('/ops/tenants').set('x-admin-key', ADMIN_KEY).expect(200);
-    await t.http().post('/ops/reload-auth').set('x-admin-key', ADMIN_KEY).expect(200);
+    await t.http().patch(`/ops/tenants/${tenant}`).set('x-admin-key', ADMIN_KEY).send({ plan: 'metered' }).expect(200);
     await captureAndBook(t, tenantKey);
     await t.http().get('/v1/leads').set('x-api-key', tenantKey);
     // The ops budget is 3/minute: the fourth call is a 429.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT } from './support/api-process';
 import { ADMIN_KEY, randomKey } from './support/keys';
 import { captureAndBook } from './support/leads';
 import { parsePrometheus } from './support/prometheus';
@@ -29,8 +30,8 @@ import { startTestApp, TestApp } from './support/test-app';
  *
  * Which blocks run:
  *  - a ```bash block runs when it targets the API: it names http://localhost:8000, calls
- *    scripts/rotate-keys.sh or scripts/verify_production_ready.sh, or runs
- *    `npm run rotate-keys|verify|seed:demo`;
+ *    scripts/rotate-keys.sh, scripts/tenants.sh or scripts/verify_production_ready.sh, or runs
+ *    `npm run rotate-keys|tenants|verify|seed:demo`;
  *  - every other bash block must start with a `# not run: <reason>` line (it needs Docker, a
  *    registry or GitHub, or it would change the checkout), and a block that targets the API
  *    may not carry that line. So every block is classified explicitly, and a new command
@@ -39,18 +40,22 @@ import { startTestApp, TestApp } from './support/test-app';
  * How they run:
  *  - in document order, each with `bash -euo pipefail -c` from the repository root, with an
  *    environment holding only PATH, HOME and the variables the runbook tells the operator to
- *    set (API_ADMIN_KEY, API_KEY_EXPERTCO, KEY_ID, DATABASE_URL for seed:demo) plus
- *    API_KEYS_FILE, the keys file the live API reads, so rotate-keys edits the right file;
+ *    set (API_ADMIN_KEY, API_KEY_EXPERTCO, KEY_ID, DATABASE_URL for seed:demo, and
+ *    API_KEY_ACME once the onboarding block has minted it: an expectation may remember a value
+ *    a block printed for the blocks after it) plus API_KEYS_FILE, the keys file the live API
+ *    reads, so rotate-keys edits the right file;
  *  - http://localhost:8000 is rewritten to the test app's URL (a free loopback port), and a
  *    CLI call without `--url` is refused statically, because the CLIs would then call port
  *    8000 of this machine;
  *  - each block gets its own app, with production-like settings (keys required, host and CORS
- *    allow-lists, rate limiting on with the default budgets) over one shared database and keys
+ *    allow-lists, rate limiting on with the default budgets, config/plans.example.json as the
+ *    plans file, as the runbook tells the operator to start) over one shared database and keys
  *    file: state carries from block to block as it does for an operator, while the per-minute
  *    budgets start fresh as they do for an operator who waits a minute between steps. The
  *    runbook's admin calls per block stay within the admin's 5 per minute;
  *  - a block must exit 0, must not print an error envelope (`"statusCode": 4xx/5xx`) unless its
- *    expectation says so, must never print a key, and must print what the runbook says it does
+ *    expectation says so, must never print a key (the onboarding block prints the key it mints,
+ *    once; no later block may), and must print what the runbook says it does
  *    (EXPECTATIONS below; each must match exactly one block that runs).
  *
  * PowerShell is not available here, so its blocks are not run. Instead every bash block must be
@@ -73,11 +78,23 @@ interface Expectation {
   block: RegExp;
   /** The block shows an error answer on purpose. */
   showsError?: boolean;
-  check(stdout: string, context: { keyId: string }): void;
+  check(stdout: string, context: RunContext): void;
+}
+
+interface RunContext {
+  keyId: string;
+  /** Passes a value the block printed to the blocks after it, as a shell variable; it is a secret from then on. */
+  remember(name: string, value: string): void;
 }
 
 const json = (text: string): Record<string, unknown> => JSON.parse(text.trim()) as Record<string, unknown>;
 const lines = (text: string): string[] => text.trim().split('\n');
+/** Output lines without the two header lines `npm run` prints before a script. */
+const cliLines = (text: string): string[] => lines(text).filter((line) => !line.startsWith('> ') && line !== '');
+const firstOfNextMonth = (): string => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
+};
 
 const EXPECTATIONS: Expectation[] = [
   {
@@ -121,7 +138,8 @@ const EXPECTATIONS: Expectation[] = [
     name: 'reload',
     block: /^curl -s -X POST http:\/\/localhost:8000\/ops\/reload-auth /m,
     check(out) {
-      expect(json(out)).toEqual({ ok: true, keys: expect.any(Number), tenants: expect.any(Number) });
+      // default, and pro and metered from config/plans.example.json.
+      expect(json(out)).toEqual({ ok: true, keys: expect.any(Number), tenants: expect.any(Number), plans: 3 });
     },
   },
   {
@@ -133,7 +151,8 @@ const EXPECTATIONS: Expectation[] = [
         tenants: Array<{ tenant: string; keys: Array<{ source: string }> }>;
       };
       expect(listing.tenants.map((t) => t.tenant)).toEqual(expect.arrayContaining(['EXPERTCO', 'NEWCO']));
-      expect(listing.tenants.map((t) => t.tenant)).not.toContain('OLDCO');
+      // A tenant whose last key was removed stays a tenant (its data is kept), with no keys.
+      expect(listing.tenants.find((t) => t.tenant === 'OLDCO')?.keys ?? []).toEqual([]);
       expect(listing.tenants.find((t) => t.tenant === 'NEWCO')?.keys.map((k) => k.source)).toEqual(['file']);
     },
   },
@@ -171,6 +190,207 @@ const EXPECTATIONS: Expectation[] = [
     },
   },
   {
+    name: 'onboard a customer over HTTP, minting its key',
+    block: /"mintKey": true/,
+    check(out, { remember }) {
+      const created = json(out) as { key: { key: string } };
+      expect(created).toEqual({
+        tenant: 'ACME',
+        status: 'active',
+        plan: 'pro',
+        displayName: 'Acme Roofing',
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+        key: {
+          id: expect.any(String),
+          key: expect.stringMatching(/^co_live_/),
+          fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{8}$/),
+          expiresAt: null,
+        },
+      });
+      // The runbook tells the operator to keep it as API_KEY_ACME for the steps that follow.
+      remember('API_KEY_ACME', created.key.key);
+    },
+  },
+  {
+    name: 'onboard a customer with the CLI, then the list of tenants',
+    block: /tenants -- create GLOBEX/,
+    check(out) {
+      const printed = cliLines(out);
+      expect(printed.slice(0, 4)).toEqual([
+        'Created tenant GLOBEX ("Globex Supply"): active, plan metered.',
+        expect.stringMatching(/^Key \S+ \(sha256:[0-9a-f]{8}, expires never\):$/),
+        expect.stringMatching(/^ {2}co_live_\S+$/),
+        'This key is shown once and cannot be retrieved again: hand it to the customer now.',
+      ]);
+      expect(printed).toContainEqual(expect.stringMatching(/^TENANT +STATUS +PLAN +KEYS +DISPLAY NAME$/));
+      expect(printed).toContainEqual(expect.stringMatching(/^ACME +active +pro +1 +Acme Roofing$/));
+      expect(printed).toContainEqual(expect.stringMatching(/^GLOBEX +active +metered +1 +Globex Supply$/));
+      expect(printed).toContainEqual(expect.stringMatching(/^EXPERTCO +active +default +\d+ +-$/));
+    },
+  },
+  {
+    name: 'change the plan over HTTP',
+    block: /-d '\{"plan": "metered"\}'/,
+    check(out) {
+      expect(json(out)).toMatchObject({ tenant: 'ACME', status: 'active', plan: 'metered' });
+    },
+  },
+  {
+    name: 'change the plan with the CLI, then show the tenant',
+    block: /tenants -- plan ACME metered/,
+    check(out) {
+      const printed = cliLines(out);
+      expect(printed[0]).toBe('ACME is now on plan metered; its limits apply from its next request.');
+      expect(printed).toContain('Tenant ACME ("Acme Roofing"): active, plan metered');
+      expect(printed).toContainEqual(expect.stringMatching(/^ {2}\S+ +db +sha256:[0-9a-f]{8} +never +\S+$/));
+      // metered sets /v1/* only; /ops/* keeps the default plan's RATE_LIMIT_OPS.
+      expect(printed).toContain('  /v1/*: 1000 per 1m (minute), leadsPerMonth 5000');
+      expect(printed).toContain('  /ops/*: 5 per 1m (minute)');
+      expect(printed).toContain('Overrides: none');
+    },
+  },
+  {
+    name: 'override one tenant’s quota, then its effective limits',
+    block: /"leadsPerMonth": 20000/,
+    check(out) {
+      const [updated, limits, overrides] = lines(out);
+      expect(json(updated)).toMatchObject({ tenant: 'ACME', plan: 'metered' });
+      expect(json(limits)).toEqual({
+        windows: [{ name: 'minute', limit: 1000, windowSeconds: 60 }],
+        quotas: [{ name: 'leadsPerMonth', limit: 20000 }],
+      });
+      expect(overrides).toContain('20000');
+    },
+  },
+  {
+    name: 'usage over HTTP after one call as the customer, then a reset',
+    block: /-X DELETE http:\/\/localhost:8000\/ops\/tenants\/ACME\/usage/,
+    check(out) {
+      const [status, usage, reset] = lines(out);
+      expect(status).toBe('200');
+      expect(json(usage)).toEqual({
+        tenant: 'ACME',
+        plan: 'metered',
+        windows: expect.arrayContaining([
+          expect.objectContaining({ family: 'default', name: 'minute', limit: 1000, used: 1, remaining: 999 }),
+          expect.objectContaining({ family: 'ops', name: 'minute', limit: 5, used: 0, remaining: 5 }),
+        ]),
+        quotas: [
+          {
+            family: 'default',
+            name: 'leadsPerMonth',
+            limit: 20000,
+            used: 0,
+            remaining: 20000,
+            resetsAt: firstOfNextMonth(),
+          },
+        ],
+      });
+      expect(json(reset)).toEqual({ tenant: 'ACME', reset: true });
+    },
+  },
+  {
+    name: 'usage with the CLI, then a reset',
+    block: /tenants -- usage ACME --url/,
+    check(out) {
+      const printed = cliLines(out);
+      expect(printed[0]).toBe('Usage of ACME (plan metered):');
+      expect(printed).toContainEqual(expect.stringMatching(/^FAMILY +WINDOW +LIMIT +USED +REMAINING +RESETS IN$/));
+      expect(printed).toContainEqual(expect.stringMatching(/^default +minute \(1m\) +1000 +0 +1000 +\d+s$/));
+      expect(printed).toContainEqual(expect.stringMatching(/^ops +minute \(1m\) +5 +0 +5 +\d+s$/));
+      expect(printed).toContainEqual(expect.stringMatching(/^FAMILY +QUOTA +LIMIT +USED +REMAINING +RESETS AT$/));
+      expect(printed).toContain(`default  leadsPerMonth  20000  0     20000      ${firstOfNextMonth()}`);
+      expect(printed.at(-1)).toBe('Usage counters of ACME reset: its windows and quotas start from zero.');
+    },
+  },
+  {
+    name: 'suspend over HTTP, then the tenant’s key is refused',
+    block: /"status": "suspended"/,
+    showsError: true,
+    check(out) {
+      const [updated, refused] = lines(out).map(json);
+      expect(updated).toMatchObject({ tenant: 'ACME', status: 'suspended' });
+      expect(refused).toMatchObject({ statusCode: 403, error: 'Forbidden', message: 'Tenant suspended' });
+    },
+  },
+  {
+    name: 'resume over HTTP, then the tenant’s key works',
+    block: /"status": "active"/,
+    check(out) {
+      const [updated, status] = lines(out);
+      expect(json(updated)).toMatchObject({ tenant: 'ACME', status: 'active' });
+      expect(status).toBe('200');
+    },
+  },
+  {
+    name: 'suspend and resume with the CLI',
+    block: /tenants -- suspend ACME/,
+    check(out) {
+      expect(cliLines(out)).toEqual([
+        'Suspended ACME (status suspended): every key of it now gets 403 Tenant suspended.',
+        'Resumed ACME (status active, plan metered): its keys work again.',
+      ]);
+    },
+  },
+  {
+    name: 'the audit trail of the tenant over HTTP, newest first',
+    block: /\/ops\/audit\?tenant=ACME/,
+    check(out) {
+      const events = lines(out).map((line) => /^(\S+) (\S+) (\{.*\})$/.exec(line));
+      expect(events.every((event) => event && !Number.isNaN(Date.parse(event[1])))).toBe(true);
+      // Every change the steps above made to ACME, over HTTP and with the CLI.
+      expect(events.map((event) => event?.[2])).toEqual([
+        'tenant.resume',
+        'tenant.suspend',
+        'tenant.resume',
+        'tenant.suspend',
+        'usage.reset',
+        'usage.reset',
+        'tenant.update',
+        'tenant.update',
+        'tenant.update',
+        'tenant.create',
+      ]);
+      const details = events.map((event) => JSON.parse(event?.[3] ?? '{}') as Record<string, unknown>);
+      expect(details.at(-1)).toMatchObject({ plan: 'pro', mintedKey: true });
+      expect(details.at(-2)).toMatchObject({ oldPlan: 'pro', newPlan: 'metered' });
+      expect(details[0]).toMatchObject({ oldStatus: 'suspended', newStatus: 'active' });
+    },
+  },
+  {
+    name: 'the audit trail with the CLI',
+    block: /tenants -- audit ACME/,
+    check(out) {
+      const printed = cliLines(out);
+      expect(printed[0]).toMatch(/^AT +ACTION +TENANT +TARGET +DETAILS$/);
+      expect(printed[1]).toMatch(/^\S+ +tenant\.resume +ACME +- +oldStatus=suspended newStatus=active$/);
+      expect(printed.at(-1)).toMatch(/^\S+ +tenant\.create +ACME +\S+ +plan=pro mintedKey=true$/);
+      expect(printed).toHaveLength(11);
+    },
+  },
+  {
+    name: 'offboard over HTTP',
+    block: /GLOBEX\?erase=true/,
+    check(out) {
+      expect(json(out)).toEqual({
+        tenant: 'GLOBEX',
+        erased: { leads: 0, outcomes: 0, idempotencyKeys: 0, apiKeys: 1 },
+      });
+    },
+  },
+  {
+    name: 'offboard with the CLI, then the erased tenant’s key is refused',
+    block: /tenants -- erase ACME --yes/,
+    showsError: true,
+    check(out) {
+      const printed = cliLines(out);
+      expect(printed[0]).toBe('Erased tenant ACME: 0 leads, 0 outcomes, 0 Idempotency-Keys and 1 key deleted.');
+      expect(json(printed[1])).toMatchObject({ statusCode: 401, message: 'Invalid or missing API key' });
+      expect(printed).toHaveLength(2);
+    },
+  },
+  {
     name: 'rate-limit sanity loop',
     block: /for i in \$\(seq 1 8\)/,
     check(out) {
@@ -184,6 +404,8 @@ const EXPECTATIONS: Expectation[] = [
       expect(out).toMatch(/^X-RateLimit-Limit: 5\r?$/im);
       expect(out).toMatch(/^X-RateLimit-Remaining: 4\r?$/im);
       expect(out).toMatch(/^X-RateLimit-Reset: \d+\r?$/im);
+      expect(out).toMatch(/^RateLimit-Policy: "minute";q=5;w=60\r?$/im);
+      expect(out).toMatch(/^RateLimit: "minute";r=4;t=\d+\r?$/im);
     },
   },
   {
@@ -332,6 +554,8 @@ describe('docs/OPERATIONS.md, run against a live API', () => {
   let db: TestDatabase;
   const keysFile = join(tmpdir(), `co-runbook-keys-${randomBytes(6).toString('hex')}.env`);
   let keyId = '';
+  /** Values blocks printed that the runbook tells the operator to keep in the shell (API_KEY_ACME). */
+  const remembered: Record<string, string> = {};
 
   const appEnv: Record<string, string> = {
     REQUIRE_API_KEY: 'true',
@@ -343,6 +567,8 @@ describe('docs/OPERATIONS.md, run against a live API', () => {
     RATE_LIMIT_DEFAULT: '60/minute',
     ALLOWED_HOSTS: 'localhost,127.0.0.1',
     CORS_ORIGINS: 'https://ui.example.com',
+    // The runbook starts the plans file from the template.
+    PLANS_FILE: join(REPO_ROOT, 'config/plans.example.json'),
   };
 
   const startApp = (): Promise<TestApp> => startTestApp(db.url, { listen: true, env: appEnv });
@@ -383,7 +609,9 @@ describe('docs/OPERATIONS.md, run against a live API', () => {
           KEY_ID: keyId,
           DATABASE_URL: db.url,
           LOG_LEVEL: 'warn',
+          ...remembered,
         };
+        const secrets = [ADMIN_KEY, tenantKey, ...Object.values(remembered)];
         const code = rewriteBaseUrl(block.code, t.url);
         const res = await runBash(code, { env: shellEnv, timeoutMs: 100000 });
         expect({ exit: res.code, timedOut: res.timedOut, stderr: res.stderr, stdout: res.stdout }).toMatchObject({
@@ -391,12 +619,17 @@ describe('docs/OPERATIONS.md, run against a live API', () => {
           timedOut: false,
         });
         expect(res.stderr).not.toMatch(/curl: \(\d+\)/);
-        for (const secret of [ADMIN_KEY, tenantKey]) expect(res.stdout + res.stderr).not.toContain(secret);
+        for (const secret of secrets) expect(res.stdout + res.stderr).not.toContain(secret);
         expect(res.stdout).not.toContain(DOCUMENTED_URL);
 
         const expectation = expectationFor(block);
         if (!expectation?.showsError) expect(res.stdout).not.toMatch(/"statusCode":\s*[45]\d\d/);
-        expectation?.check(res.stdout, { keyId });
+        expectation?.check(res.stdout, {
+          keyId,
+          remember: (name, value) => {
+            remembered[name] = value;
+          },
+        });
       } finally {
         await t.close();
       }

@@ -51,9 +51,19 @@ describe('persistence: migrations at start-up', () => {
     try {
       const ds = t.app.get(DataSource);
       const createdAt = new Date('2026-01-02T03:04:05.678Z');
-      await ds.getRepository(TenantEntity).insert({ tenant: 'EXPERTCO', displayName: 'Expert Co', createdAt });
-      const rows = await ds.getRepository(TenantEntity).find();
-      expect(rows).toEqual([{ tenant: 'EXPERTCO', displayName: 'Expert Co', createdAt }]);
+      const row = {
+        tenant: 'EXPERTCO',
+        displayName: 'Expert Co',
+        status: 'active' as const,
+        plan: 'default',
+        limits: null,
+        revision: 0,
+        createdAt,
+        updatedAt: createdAt,
+      };
+      await ds.getRepository(TenantEntity).insert(row);
+      const rows = await ds.getRepository(TenantEntity).find({ where: { tenant: 'EXPERTCO' } });
+      expect(rows).toEqual([row]);
     } finally {
       await t.close();
     }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
 import { ApiKeyAuth, CurrentTenant, Public } from '../../apps/customer-ops/src/auth/auth.decorators';
+import { RateLimitFamily } from '../../apps/customer-ops/src/rate-limit/rate-limit.decorators';
 
 class EchoItemDto {
   @IsString()
@@ -43,6 +44,7 @@ export class FixturesController {
 /** A tenant route under /v1, for the default rate-limit bucket before the real /v1 routes. */
 @Controller('v1/__fixtures')
 @ApiKeyAuth()
+@RateLimitFamily('default')
 export class V1FixturesController {
   @Get('ping')
   ping(@CurrentTenant() tenant: string): { tenant: string } {

@@ -15,3 +15,9 @@ export function writeKeysFile(path: string, lines: string[]): void {
 }
 
 export const ADMIN_KEY = 'admin-key-for-tests-0123456789abcdef';
+
+/** A plans file with one plan, `metered`, that has a monthly lead quota. */
+export function writeQuotaPlan(path: string): void {
+  const metered = { default: { windows: [{ limit: 1000, window: '1m' }], quotas: { leadsPerMonth: 1000 } } };
+  writeFileSync(path, JSON.stringify({ plans: { metered } }));
+}

@@ -78,8 +78,9 @@ export function notRunReason(block: FencedBlock): string | null {
 const API_TARGETS: RegExp[] = [
   /localhost:8000/,
   /scripts\/rotate-keys\.sh/,
+  /scripts\/tenants\.sh/,
   /scripts\/verify_production_ready\.sh/,
-  /npm run (--silent )?(rotate-keys|verify|seed:demo)\b/,
+  /npm run (--silent )?(rotate-keys|tenants|verify|seed:demo)\b/,
 ];
 
 export function targetsApi(code: string): boolean {
@@ -88,7 +89,7 @@ export function targetsApi(code: string): boolean {
 
 /** Commands of the ops CLI, whose `--url` defaults to the documented URL when omitted. */
 export const CLI_COMMAND =
-  /scripts\/rotate-keys\.sh|scripts\/verify_production_ready\.sh|npm run (rotate-keys|verify)\b/;
+  /scripts\/(rotate-keys|tenants|verify_production_ready)\.sh|npm run (--silent )?(rotate-keys|tenants|verify)\b/;
 
 /** The command lines of a block that call the ops CLI without an explicit `--url`. */
 export function cliCallsWithoutUrl(code: string): string[] {
@@ -113,13 +114,15 @@ export function apiPaths(code: string): string[] {
 /** The npm scripts that call the API, by the name of the script that wraps each in scripts/. */
 const WRAPPED_NPM_SCRIPTS: Record<string, string> = {
   'rotate-keys': 'rotate-keys',
+  tenants: 'tenants',
   verify: 'verify_production_ready',
   'seed:demo': 'seed:demo',
 };
 
 /**
  * The operator commands a block runs, named alike in both shells: `scripts/rotate-keys.sh`,
- * `.\scripts\rotate-keys.ps1` and `npm run rotate-keys` are all `rotate-keys`.
+ * `.\scripts\rotate-keys.ps1` and `npm run rotate-keys` are all `rotate-keys` (and likewise
+ * `tenants`).
  */
 export function operatorCommands(code: string): string[] {
   const found = new Set<string>();

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppConfig, EnvironmentReader, loadConfig } from '@app/config';
+import { AppConfig, Clock, EnvironmentReader, loadConfig } from '@app/config';
 import { LOG_DESTINATION } from '@app/http';
 import { AppModule } from '../../apps/customer-ops/src/app.module';
 import { APP_CREATE_OPTIONS, configureApp, createHttpAdapter } from '../../apps/customer-ops/src/setup';
@@ -20,6 +20,8 @@ export interface TestAppOptions {
   controllers?: Type<unknown>[];
   /** Also listen on a free loopback port (for clients in other processes). */
   listen?: boolean;
+  /** The app's clock; a TestClock lets the test move time instead of waiting. */
+  clock?: Clock;
 }
 
 export interface TestApp {
@@ -27,6 +29,7 @@ export interface TestApp {
   config: AppConfig;
   /** The environment the app reads; edit it, then reload auth, to simulate env changes. */
   env: Record<string, string>;
+  clock: Clock;
   /** http://127.0.0.1:<port> when started with listen: true. */
   url: string;
   logs: LogCapture;
@@ -45,16 +48,22 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     DATABASE_URL: databaseUrl,
     // A keys file of its own, absent until a test writes it.
     API_KEYS_FILE: join(tmpdir(), `co-keys-${randomBytes(6).toString('hex')}.env`),
+    // Likewise a plans file of its own: only the built-in default plan until a test writes it.
+    PLANS_FILE: join(tmpdir(), `co-plans-${randomBytes(6).toString('hex')}.json`),
     // Apps of one suite share Redis keys only when the suite passes one prefix to all of them.
     REDIS_KEY_PREFIX: `co-test-${randomBytes(6).toString('hex')}`,
     // Suites about other features call routes freely; the rate-limit suites turn it on.
     RATE_LIMIT_ENABLED: 'false',
+    // Suites send wrong keys on purpose (fuzzing, guard checks); the throttling suite sets its own.
+    AUTH_FAILURE_LIMIT: '1000000/minute',
+    ADMIN_AUTH_FAILURE_LIMIT: '1000000/minute',
     // The e2e projects run every suite on both HTTP platforms.
     HTTP_ADAPTER: e2eAdapter(),
     ...options.env,
   };
   const config = loadConfig(env);
   const logs = new LogCapture();
+  const clock = options.clock ?? new Clock();
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule],
     controllers: options.controllers ?? [],
@@ -65,6 +74,8 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     .useValue({ read: () => env })
     .overrideProvider(LOG_DESTINATION)
     .useValue(logs)
+    .overrideProvider(Clock)
+    .useValue(clock)
     .compile();
   const app = moduleRef.createNestApplication(createHttpAdapter(config), APP_CREATE_OPTIONS);
   configureApp(app);
@@ -81,6 +92,7 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     app,
     config,
     env,
+    clock,
     url,
     logs,
     http: () => request(server),

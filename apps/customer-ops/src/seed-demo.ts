@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { isValidTenant } from '@app/config';
+import { isValidTenant } from '@app/api-keys';
 import { AppLogger } from '@app/http';
 import { AppModule } from './app.module';
 import { LeadsService } from './leads/leads.service';
 import { OutcomesService } from './leads/outcomes.service';
 import { generateDemoLeads } from './model/demo-data';
+import { TenantKeysService } from './tenants/tenant-keys.service';
 import { TenantsService } from './tenants/tenants.service';
 
 const USAGE = 'Usage: npm run seed:demo -- [--tenant DEMO] [--leads 500] [--seed 42]';
@@ -39,7 +40,13 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(AppLogger));
   try {
-    const minted = await app.get(TenantsService).mint(tenant, undefined, true);
+    // Seeding is an operator action without an admin key: its audit rows have no actor.
+    const operator = { actor: null, requestId: null };
+    const tenantKeys = app.get(TenantKeysService);
+    const minted = tenantKeys.exists(tenant)
+      ? await tenantKeys.mint(tenant, undefined, operator)
+      : (await app.get(TenantsService).create({ tenant, mintKey: true }, operator)).key;
+    if (!minted) throw new Error(`no key was minted for ${tenant}`);
     const leads = app.get(LeadsService);
     const outcomes = app.get(OutcomesService);
     let labelled = 0;

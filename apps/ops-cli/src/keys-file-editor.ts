@@ -1,4 +1,4 @@
-import { isValidKey, isValidTenant, normaliseTenant, parseKeysFileLine } from '@app/config';
+import { isValidKey, isValidTenant, normaliseTenant, parseKeysFileLine } from '@app/api-keys';
 
 export interface KeyAddition {
   tenant: string;

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { rotateKeys, ROTATE_KEYS_USAGE } from './rotate-keys';
+import { tenants, TENANTS_USAGE } from './tenants';
 import { verify, VERIFY_USAGE } from './verify';
 
 type Command = (argv: string[], print: (line: string) => void) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
   'rotate-keys': rotateKeys,
+  tenants,
   verify,
 };
 
@@ -13,9 +15,12 @@ const USAGE = `Usage: ops-cli <command> [options]
 
 Commands:
   rotate-keys   edit the API keys file and reload the running API
+  tenants       onboard, change, suspend, resume and erase tenants; show their usage
   verify        smoke-test a running deployment (checklist; exit 1 on any failure)
 
 ${ROTATE_KEYS_USAGE}
+
+${TENANTS_USAGE}
 
 ${VERIFY_USAGE}`;
 

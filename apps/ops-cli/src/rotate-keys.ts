@@ -14,7 +14,11 @@ the tenants before and after. --remove matches by key value.`;
 
 function describeTenants(listing: TenantListing): string {
   if (listing.count === 0) return '(none)';
-  return listing.tenants.map((t) => `${t.tenant} (${t.keys.length} key${t.keys.length === 1 ? '' : 's'})`).join(', ');
+  // Tenants that can authenticate: those with at least one key.
+  return listing.tenants
+    .filter((t) => t.keys.length > 0)
+    .map((t) => `${t.tenant} (${t.keys.length} key${t.keys.length === 1 ? '' : 's'})`)
+    .join(', ');
 }
 
 async function readKeysFile(path: string): Promise<string> {

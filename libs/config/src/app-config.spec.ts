@@ -153,6 +153,8 @@ describe('loadConfig', () => {
       ops: { limit: 5, ttlMs: 60_000, text: '5/minute' },
       default: { limit: 60, ttlMs: 60_000, text: '60/minute' },
       fallback: 'open',
+      authFailures: { limit: 20, ttlMs: 60_000, text: '20/minute' },
+      adminAuthFailures: { limit: 10, ttlMs: 60_000, text: '10/minute' },
     });
     const custom = loadConfig({
       RATE_LIMIT_ENABLED: 'false',

@@ -26,6 +26,10 @@ export interface RateLimitConfig {
   default: RateLimit;
   /** While Redis is unreachable: `open` serves every request, `memory` limits per instance. */
   fallback: 'open' | 'memory';
+  /** Wrong or unknown tenant keys one client IP may present per window before it gets 429s. */
+  authFailures: RateLimit;
+  /** Wrong admin keys one client IP may present per window. */
+  adminAuthFailures: RateLimit;
 }
 
 export interface ModelConfig {
@@ -67,6 +71,10 @@ export class AppConfig {
   readonly adminKey: string | null;
   /** API_KEY_<TENANT>=<key> lines, re-read on every auth reload. */
   readonly apiKeysFile: string;
+  /** Named plans (JSON), re-read on every auth reload; missing = only the built-in default plan. */
+  readonly plansFile: string;
+  /** Distinct `tenant` label values metrics carry before the rest are counted as `_other`. */
+  readonly metricsTenantLabelLimit: number;
   /** Shared Redis for rate limits and fleet-wide auth reloads. null: single-instance mode. */
   readonly redisUrl: string | null;
   /** Namespace for every Redis key and channel, so deployments can share one Redis. */
@@ -127,6 +135,7 @@ export function readAppVersion(): string {
 
 export const MIN_PRODUCTION_ADMIN_KEY_LENGTH = 32;
 export const DEFAULT_API_KEYS_FILE = './config/api-keys.env';
+export const DEFAULT_PLANS_FILE = './config/plans.json';
 
 /** Every cross-variable rule that a single field validator cannot express. */
 function crossChecks(config: AppConfig): EnvironmentProblem[] {
@@ -176,6 +185,8 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     requireApiKey: parseBoolean(env.REQUIRE_API_KEY, nodeEnv === 'production'),
     adminKey: env.API_ADMIN_KEY ?? null,
     apiKeysFile: env.API_KEYS_FILE ?? DEFAULT_API_KEYS_FILE,
+    plansFile: env.PLANS_FILE ?? DEFAULT_PLANS_FILE,
+    metricsTenantLabelLimit: env.METRICS_TENANT_LABEL_LIMIT ?? 1000,
     redisUrl: env.REDIS_URL ?? null,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'customer-ops',
     enrichmentEnabled: parseBoolean(env.ENABLE_ENRICHMENT, true),
@@ -189,6 +200,8 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       ops: parseRateLimit(env.RATE_LIMIT_OPS ?? '5/minute'),
       default: parseRateLimit(env.RATE_LIMIT_DEFAULT ?? '60/minute'),
       fallback: (env.RATE_LIMIT_FALLBACK ?? 'open') as 'open' | 'memory',
+      authFailures: parseRateLimit(env.AUTH_FAILURE_LIMIT ?? '20/minute'),
+      adminAuthFailures: parseRateLimit(env.ADMIN_AUTH_FAILURE_LIMIT ?? '10/minute'),
     },
   });
   const crossProblems = crossChecks(config);

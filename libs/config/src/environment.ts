@@ -172,6 +172,25 @@ export class EnvironmentVariables {
   RATE_LIMIT_FALLBACK?: string;
 
   @IsOptional()
+  @Matches(/^[^\0]{1,1024}$/, { message: 'PLANS_FILE must be a file path' })
+  PLANS_FILE?: string;
+
+  @IsOptional()
+  @Matches(RATE_LIMIT_PATTERN, { message: RATE_LIMIT_MESSAGE('AUTH_FAILURE_LIMIT') })
+  AUTH_FAILURE_LIMIT?: string;
+
+  @IsOptional()
+  @Matches(RATE_LIMIT_PATTERN, { message: RATE_LIMIT_MESSAGE('ADMIN_AUTH_FAILURE_LIMIT') })
+  ADMIN_AUTH_FAILURE_LIMIT?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'METRICS_TENANT_LABEL_LIMIT must be an integer from 0 to 100000' })
+  @Min(0, { message: 'METRICS_TENANT_LABEL_LIMIT must be an integer from 0 to 100000' })
+  @Max(100_000, { message: 'METRICS_TENANT_LABEL_LIMIT must be an integer from 0 to 100000' })
+  METRICS_TENANT_LABEL_LIMIT?: number;
+
+  @IsOptional()
   @Validate(BooleanString)
   ENABLE_ENRICHMENT?: string;
 

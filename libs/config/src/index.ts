@@ -1,4 +1,3 @@
-export * from './api-keys-file';
 export * from './app-config';
 export * from './config.module';
 export * from './environment';
@@ -6,3 +5,4 @@ export * from './parse';
 export * from './process-env';
 export * from './rate-limit';
 export * from './secret-files';
+export * from './clock';

@@ -11,3 +11,4 @@ export * from './route-template';
 export * from './validation';
 export * from './fastify-platform';
 export * from './client-errors';
+export * from './pagination';

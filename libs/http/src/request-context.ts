@@ -9,6 +9,8 @@ export interface RequestContext {
   tenant?: string;
   /** Who is calling, for per-caller budgets: a tenant, the operator, or an anonymous client. */
   principal?: { kind: 'tenant' | 'admin' | 'anonymous'; id: string };
+  /** Fingerprint of the admin key, on admin routes: the actor of audit rows. */
+  actor?: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '@app/config';
 import { AdminApiDisabled, InvalidAdminKey } from './auth.errors';
+import { digestKey, fingerprintOf } from './key-material';
 
 function sha256(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
@@ -11,9 +12,12 @@ function sha256(value: string): Buffer {
 @Injectable()
 export class AdminKeyVerifier {
   private readonly expected: Buffer | null;
+  /** The admin key's non-secret label, recorded as the actor of audit rows. */
+  readonly fingerprint: string | null;
 
   constructor(config: AppConfig) {
     this.expected = config.adminKey ? sha256(config.adminKey) : null;
+    this.fingerprint = config.adminKey ? fingerprintOf(digestKey(config.adminKey)) : null;
   }
 
   verify(presented: string | undefined): void {

@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
 import { createRedisClient, REDIS_CLIENT } from '@app/redis';
-import { ApiKeysRepository } from '../tenants/api-keys.repository';
-import { KeyRegistry, ReloadScope } from './key-registry.service';
+import { ApiKeysRepository } from './api-keys.repository';
+import { KeysFileMissing } from './auth.errors';
+import { KeyRegistry, ReloadOptions, ReloadScope } from './key-registry.service';
+import { AuthReloader } from './reload-steps';
 
 /** Without a message (no Redis, or one missed), minted and revoked keys are noticed this fast. */
 export const DB_KEYS_POLL_INTERVAL_MS = 5000;
@@ -17,6 +19,8 @@ export const authChannel = (prefix: string): string => `${prefix}:auth:reload`;
 interface ReloadMessage {
   origin: string;
   scope: ReloadScope;
+  /** The operator accepted a missing keys file (POST /ops/reload-auth?allowMissingKeysFile=true). */
+  allowMissingKeysFile?: boolean;
 }
 
 /**
@@ -37,6 +41,7 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly registry: KeyRegistry,
+    private readonly reloader: AuthReloader,
     private readonly keys: ApiKeysRepository,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
@@ -79,9 +84,13 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   /** Tells the other instances to reload `scope`. Never fails the caller: the change is already local. */
-  async publish(scope: ReloadScope): Promise<void> {
+  async publish(scope: ReloadScope, options: ReloadOptions = {}): Promise<void> {
     if (!this.redis) return;
-    const message: ReloadMessage = { origin: this.instanceId, scope };
+    const message: ReloadMessage = {
+      origin: this.instanceId,
+      scope,
+      ...(options.allowMissingKeysFile ? { allowMissingKeysFile: true } : {}),
+    };
     try {
       await this.redis.publish(this.channel, JSON.stringify(message));
     } catch (error) {
@@ -101,12 +110,22 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
     }
     if (message.origin === this.instanceId || (message.scope !== 'all' && message.scope !== 'db')) return;
     try {
-      const summary = await this.registry.reload(message.scope);
+      const { keys, tenants, steps } = await this.reloader.reload(message.scope, {
+        allowMissingKeysFile: message.allowMissingKeysFile === true,
+      });
       this.logger.info(
-        { event: 'audit', action: 'reload', trigger: 'fleet', scope: message.scope, ...summary },
+        { event: 'audit', action: 'reload', trigger: 'fleet', scope: message.scope, keys, tenants, ...steps },
         'audit',
       );
     } catch (error) {
+      if (error instanceof KeysFileMissing) {
+        // The same protection as an admin reload: a vanished file locks nobody out.
+        this.logger.error(
+          { code: error.code, keysFile: this.config.apiKeysFile, scope: message.scope },
+          `auth sync: ${error.message}`,
+        );
+        return;
+      }
       this.logger.error(
         { err: error, scope: message.scope },
         'auth sync: reload requested by another instance failed; previous keys stay in force',

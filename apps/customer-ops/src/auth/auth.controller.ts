@@ -1,7 +1,11 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditActor } from '../audit/audit-actor.decorator';
+import type { AuditActor as Actor } from '../audit/audit.actions';
+import { RateLimitFamily } from '../rate-limit/rate-limit.decorators';
 import { AdminAuth } from './auth.decorators';
 import { AuthService } from './auth.service';
+import { ReloadAuthQuery } from './dto/reload-auth.dto';
 import { ReloadResultDto } from './dto/reload-result.dto';
 
 @ApiTags('ops')
@@ -12,12 +16,20 @@ export class AuthController {
   @Post('reload-auth')
   @HttpCode(200)
   @AdminAuth()
+  @RateLimitFamily('ops')
   @ApiOperation({
-    summary: 'Re-read API keys from the environment, the keys file and the database, on every instance',
+    summary: 'Re-read API keys (environment, keys file, database) and plans (PLANS_FILE), on every instance',
   })
   @ApiOkResponse({ type: ReloadResultDto })
-  @ApiBadRequestResponse({ description: 'Malformed keys file (line named) or one key shared by two tenants' })
-  reload(): Promise<ReloadResultDto> {
-    return this.auth.reloadAll();
+  @ApiBadRequestResponse({
+    description:
+      'Malformed keys or plans file (problem named), one key shared by two tenants, or (production) a key shorter than 16 characters',
+  })
+  @ApiConflictResponse({
+    description:
+      'The keys file is missing although its keys are in force (KEYS_FILE_MISSING); pass allowMissingKeysFile=true to remove them',
+  })
+  reload(@Query() query: ReloadAuthQuery, @AuditActor() actor: Actor): Promise<ReloadResultDto> {
+    return this.auth.reloadAll(actor, { allowMissingKeysFile: query.allowMissingKeysFile === 'true' });
   }
 }

@@ -43,3 +43,49 @@ export class DuplicateKeyAcrossTenants extends DomainError {
     );
   }
 }
+
+export class ApiKeyNotFound extends DomainError {
+  constructor(tenant: string, id: string) {
+    super('not_found', 'API_KEY_NOT_FOUND', `Key ${id} not found for tenant ${tenant}`);
+  }
+}
+
+export class KeyManagedElsewhere extends DomainError {
+  constructor(id: string, where: string) {
+    super(
+      'conflict',
+      'KEY_MANAGED_ELSEWHERE',
+      `Key ${id} comes from ${where}; remove it there, then POST /ops/reload-auth`,
+    );
+  }
+}
+
+export class AuthFailuresThrottled extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'too_many_requests',
+      'AUTH_RATE_LIMITED',
+      'Too many failed authentication attempts from this address; try again later',
+      undefined,
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}
+
+export class KeysFileMissing extends DomainError {
+  constructor(path: string) {
+    super('conflict', 'KEYS_FILE_MISSING', `Keys file ${path} is missing; previous keys kept`);
+  }
+}
+
+export class ApiKeyTooShort extends DomainError {
+  /** `names` says where each short key is configured (variable and file), never the key. */
+  constructor(names: string[], minLength: number, previousKept: boolean) {
+    super(
+      'bad_request',
+      'API_KEY_TOO_SHORT',
+      `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} shorter than ${minLength} characters; ` +
+        `use a longer key in production${previousKept ? '. The previous keys stay in force' : ''}`,
+    );
+  }
+}

@@ -1,36 +1,41 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { PINO_LOGGER } from '@app/http';
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '@app/database';
+import { AuditActor } from '../audit/audit.actions';
+import { AuditService } from '../audit/audit.service';
 import { AuthSync } from './auth-sync.service';
-import { KeyRegistry, RegistrySummary, ReloadScope } from './key-registry.service';
+import { KeyRegistry, RegistrySummary, ReloadOptions } from './key-registry.service';
+import { ReloadResultDto } from './dto/reload-result.dto';
+import { AuthReloader } from './reload-steps';
 
-export interface AuditFields {
-  action: 'reload' | 'mint' | 'revoke';
-  tenant?: string;
-  keyId?: string;
-  fingerprint?: string;
-}
-
-/** Applies auth changes here and across the fleet, with one audit line each. */
+/** Applies auth changes here and across the fleet. */
 @Injectable()
 export class AuthService {
   constructor(
     private readonly registry: KeyRegistry,
+    private readonly reloader: AuthReloader,
     private readonly sync: AuthSync,
-    @Inject(PINO_LOGGER) private readonly logger: Logger,
+    private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
-  /** POST /ops/reload-auth: re-read environment, keys file and database. */
-  async reloadAll(): Promise<RegistrySummary & { ok: true }> {
-    const summary = await this.applyChange('all', { action: 'reload' });
-    return { ok: true, ...summary };
+  /** POST /ops/reload-auth: re-read environment, keys file, database and every registered step, everywhere. */
+  async reloadAll(actor: AuditActor, options: ReloadOptions = {}): Promise<ReloadResultDto> {
+    const { keys, tenants, steps } = await this.reloader.reload('all', options);
+    await this.sync.publish('all', options);
+    const counts = { keys, tenants, ...steps };
+    const details = { ...counts, ...(options.allowMissingKeysFile ? { allowMissingKeysFile: true } : {}) };
+    const row = await this.transactions.run((manager) =>
+      this.audit.record(manager, actor, { action: 'auth.reload', details }),
+    );
+    this.audit.logCommitted(row);
+    // The tenants feature registers the `plans` step.
+    return { ok: true, plans: 0, ...counts };
   }
 
-  /** Reloads `scope` locally, tells the other instances, and writes the audit line. */
-  async applyChange(scope: ReloadScope, audit: AuditFields): Promise<RegistrySummary> {
-    const summary = await this.registry.reload(scope);
-    await this.sync.publish(scope);
-    this.logger.info({ event: 'audit', ...audit, trigger: 'admin', ...summary }, 'audit');
+  /** After a committed change of minted keys: reload them here and on every other instance. */
+  async keysChanged(): Promise<RegistrySummary> {
+    const summary = await this.registry.reload('db');
+    await this.sync.publish('db');
     return summary;
   }
 }

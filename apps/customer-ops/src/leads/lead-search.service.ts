@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SearchLeadsQuery } from './dto/lead-queries.dto';
+import { DEFAULT_PAGE_SIZE } from '@app/http';
 import { SearchResultsDto } from './dto/lead.view';
 import { tokenize } from './enrichment/enricher';
 import { LeadEntity } from './entities/lead.entity';
@@ -35,7 +36,7 @@ export class LeadSearchService {
 
   async search(tenant: string, query: SearchLeadsQuery): Promise<SearchResultsDto> {
     const terms = [...new Set(tokenize(query.q))].slice(0, MAX_TERMS);
-    const limit = query.limit ?? 20;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (terms.length === 0) return { query: query.q, count: 0, results: [] };
     const candidates = await this.repository.searchCandidates(tenant, terms, MAX_CANDIDATES);
     const ranked = candidates

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { ReplyWriter } from '@app/http';
 import { ApiKeyAuth, CurrentTenant } from '../auth/auth.decorators';
+import { RateLimitFamily } from '../rate-limit/rate-limit.decorators';
 import { CaptureLeadDto } from './dto/capture-lead.dto';
 import { LeadIdParams, ListLeadsQuery, SearchLeadsQuery } from './dto/lead-queries.dto';
 import { LeadDetailDto, LeadDto, LeadPageDto, OutcomeAnalyticsDto, SearchResultsDto } from './dto/lead.view';
@@ -23,6 +24,7 @@ import { OutcomesService } from './outcomes.service';
 @ApiTags('leads')
 @Controller('v1')
 @ApiKeyAuth()
+@RateLimitFamily('default')
 export class LeadsController {
   constructor(
     private readonly leads: LeadsService,
@@ -31,6 +33,7 @@ export class LeadsController {
   ) {}
 
   @Post('leads')
+  @RateLimitFamily('default', { leadCapture: true })
   @ApiOperation({ summary: 'Capture a lead: validated, enriched and stored' })
   @ApiHeader({
     name: 'Idempotency-Key',

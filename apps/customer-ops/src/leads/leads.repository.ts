@@ -2,14 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { TransactionRunner } from '@app/database';
-import { PageCursor } from './cursor';
+import { PageCursor } from '@app/http';
 import { LeadOutcomeEntity } from './entities/lead-outcome.entity';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { LeadEntity } from './entities/lead.entity';
 
 export interface LeadFilters {
   intent?: string;
   urgency?: string;
   outcome?: string;
+}
+
+export interface TenantLeadCounts {
+  leads: number;
+  outcomes: number;
+  idempotencyKeys: number;
 }
 
 export interface OutcomeCounts {
@@ -147,5 +154,17 @@ export class LeadsRepository {
 
   count(tenant: string): Promise<number> {
     return this.dataSource.getRepository(LeadEntity).countBy({ tenant });
+  }
+
+  /** Deletes every lead, outcome and Idempotency-Key record of a tenant (erasure), in the caller's transaction. */
+  async eraseTenant(tenant: string, manager: EntityManager): Promise<TenantLeadCounts> {
+    const outcomes = await manager.getRepository(LeadOutcomeEntity).delete({ tenant });
+    const leads = await manager.getRepository(LeadEntity).delete({ tenant });
+    const idempotencyKeys = await manager.getRepository(IdempotencyKeyEntity).delete({ tenant });
+    return {
+      leads: leads.affected ?? 0,
+      outcomes: outcomes.affected ?? 0,
+      idempotencyKeys: idempotencyKeys.affected ?? 0,
+    };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '@app/http';
 import { CaptureLeadDto } from './dto/capture-lead.dto';
 import { ListLeadsQuery } from './dto/lead-queries.dto';
 import { LeadDetailDto, LeadDto, LeadPageDto } from './dto/lead.view';
@@ -12,10 +12,8 @@ import { IdempotencyService, IdempotentResult } from './idempotency.service';
 import { toLeadDetailDto, toLeadDto } from './lead.mapper';
 import { LeadNotFound } from './leads.errors';
 import { LeadsMetrics } from './leads.metrics';
-import { LeadsRepository } from './leads.repository';
+import { LeadsRepository, TenantLeadCounts } from './leads.repository';
 import { ConversionPredictor } from '../model/conversion-predictor.service';
-
-const DEFAULT_PAGE_SIZE = 20;
 
 /** Text search matches against: name, company and details, lower-cased once at capture. */
 export function searchTextOf(dto: Pick<CaptureLeadDto, 'name' | 'company' | 'details'>): string {
@@ -43,6 +41,11 @@ export class LeadsService {
           );
     if (!result.replayed) this.metrics.enrichment(result.body.enrichment);
     return result;
+  }
+
+  /** Removes all of a tenant's lead data in the caller's transaction (offboarding, erasure requests). */
+  eraseTenant(tenant: string, manager: EntityManager): Promise<TenantLeadCounts> {
+    return this.repository.eraseTenant(tenant, manager);
   }
 
   async get(tenant: string, id: string): Promise<LeadDetailDto> {

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AdminAuth, ApiKeyAuth, CurrentTenant } from '../auth/auth.decorators';
+import { RateLimitFamily } from '../rate-limit/rate-limit.decorators';
 import { ModelStatusDto, RetrainDto, RetrainResultDto } from './dto/model.dto';
 import { ModelStatusService } from './model-status.service';
 import { ModelTrainer } from './model-trainer.service';
 
 @ApiTags('ops')
 @Controller('ops')
+@RateLimitFamily('ops')
 export class ModelController {
   constructor(
     private readonly trainer: ModelTrainer,

@@ -1,42 +1,38 @@
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
-import { ContextualRequest, PINO_LOGGER } from '@app/http';
-import { bucketOf, RateLimitGuard } from './rate-limit.guard';
-import { RATE_LIMIT_BACKEND_UP, RATE_LIMIT_FAIL_OPEN_TOTAL, RATE_LIMIT_REJECTED_TOTAL } from './rate-limit.metrics';
+import { PINO_LOGGER } from '@app/http';
+import { RateLimitGuard } from './rate-limit.guard';
+import {
+  RATE_LIMIT_BACKEND_UP,
+  RATE_LIMIT_FAIL_OPEN_TOTAL,
+  RATE_LIMIT_REJECTED_TOTAL,
+  TENANT_QUOTA_USED_RATIO,
+  TENANT_REQUESTS_TOTAL,
+} from './rate-limit.metrics';
 import { RateLimitStore } from './rate-limit.store';
 
 const METRICS = [
   RATE_LIMIT_FAIL_OPEN_TOTAL.provider,
   RATE_LIMIT_BACKEND_UP.provider,
   RATE_LIMIT_REJECTED_TOTAL.provider,
+  TENANT_REQUESTS_TOTAL.provider,
+  TENANT_QUOTA_USED_RATIO.provider,
 ];
 
 /**
- * Per-caller rate limits on /ops/* (RATE_LIMIT_OPS) and /v1/* (RATE_LIMIT_DEFAULT), counted
- * in Redis when REDIS_URL is set (shared by all instances) or in memory otherwise.
+ * Per-caller limits: each route's family (@RateLimitFamily) of the caller's plan, counted in
+ * Redis when REDIS_URL is set (shared by all instances) or in memory otherwise. The guard is
+ * registered by AppModule, after the guards that identify the caller and its plan.
  */
 @Module({
   imports: [
-    ThrottlerModule.forRootAsync({
-      // Counting goes through RateLimitStore (see RateLimitGuard); the module only carries
-      // the two named budgets and which requests each one applies to.
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        throttlers: (['ops', 'default'] as const).map((bucket) => ({
-          name: bucket,
-          limit: config.rateLimit[bucket].limit,
-          ttl: config.rateLimit[bucket].ttlMs,
-          skipIf: (context) =>
-            !config.rateLimit.enabled || bucketOf(context.switchToHttp().getRequest<ContextualRequest>()) !== bucket,
-        })),
-      }),
-    }),
+    // Counting goes through RateLimitStore; the library contributes its guard life cycle.
+    ThrottlerModule.forRoot({ throttlers: [{ name: 'plan', limit: 1, ttl: 1000 }] }),
   ],
-  providers: [RateLimitStore, ...METRICS, { provide: APP_GUARD, useClass: RateLimitGuard }],
-  exports: [RateLimitStore],
+  providers: [RateLimitStore, RateLimitGuard, ...METRICS],
+  exports: [RateLimitStore, RateLimitGuard],
 })
 export class RateLimitModule implements OnApplicationBootstrap {
   constructor(
@@ -56,6 +52,7 @@ export class RateLimitModule implements OnApplicationBootstrap {
         storage: this.store.kind,
         ops: ops.text,
         default: v1.text,
+        plansFile: this.config.plansFile,
         ...(this.store.kind === 'redis' ? { fallback } : {}),
       },
       `rate limiting: ${this.store.kind} storage`,

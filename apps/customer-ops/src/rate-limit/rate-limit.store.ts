@@ -1,5 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
@@ -7,8 +6,10 @@ import { AppConfig } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
 import { REDIS_CLIENT } from '@app/redis';
 import { InjectMetric } from '../metrics/metric-definition';
+import { LimitDecision, LimiterStorage, LimitRequest } from './limiter-storage';
+import { MemoryLimiterStorage } from './memory-limiter.storage';
 import { RATE_LIMIT_BACKEND_UP, RATE_LIMIT_FAIL_OPEN_TOTAL } from './rate-limit.metrics';
-import { RedisThrottlerStorage, ThrottlerStorageRecord } from './redis-throttler.storage';
+import { RedisLimiterStorage } from './redis-limiter.storage';
 
 /** After a Redis failure, skip Redis for this long before trying again (no per-request timeouts). */
 export const BACKEND_RETRY_AFTER_MS = 1000;
@@ -23,10 +24,10 @@ export type StorageKind = 'redis' | 'memory';
  * resumes by itself once Redis answers again. Without REDIS_URL: memory, one instance.
  */
 @Injectable()
-export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
+export class RateLimitStore implements OnModuleInit {
   readonly kind: StorageKind;
-  private readonly redisStorage: RedisThrottlerStorage | null;
-  private readonly memory = new ThrottlerStorageService();
+  private readonly redisStorage: RedisLimiterStorage | null;
+  private readonly memory = new MemoryLimiterStorage();
   /** `starting` until the first connection succeeds or fails, so boot is not reported as an outage. */
   private state: 'starting' | 'up' | 'down';
   private retryAt = 0;
@@ -40,7 +41,7 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.kind = redis ? 'redis' : 'memory';
     this.state = redis ? 'starting' : 'up';
-    this.redisStorage = redis ? new RedisThrottlerStorage(redis, `${config.redisKeyPrefix}:rl`) : null;
+    this.redisStorage = redis ? new RedisLimiterStorage(redis, `${config.redisKeyPrefix}:rl`) : null;
   }
 
   onModuleInit(): void {
@@ -55,30 +56,35 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
     else this.backendGauge.set(0);
   }
 
-  onApplicationShutdown(): void {
-    this.memory.onApplicationShutdown();
+  /** The decision, or null when the request must be served unchecked (Redis down, fallback open). */
+  consume(request: LimitRequest): Promise<LimitDecision | null> {
+    return this.run((storage) => storage.consume(request), true);
   }
 
-  /** The record, or null when the request must be served unchecked (Redis down, fallback open). */
-  async tryIncrement(
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-    name: string,
-  ): Promise<ThrottlerStorageRecord | null> {
-    if (!this.redisStorage || !this.redis) return this.memory.increment(key, ttl, limit, blockDuration, name);
+  /** Current counts without counting; null while the shared counters cannot be read. */
+  peek(request: LimitRequest): Promise<LimitDecision | null> {
+    return this.run((storage) => storage.peek(request), false);
+  }
+
+  /** Clears a subject's counters (both storages, so a fallback period leaves nothing behind). */
+  async reset(request: LimitRequest): Promise<void> {
+    await this.memory.reset(request);
+    if (this.redisStorage) await this.redisStorage.reset(request);
+  }
+
+  private async run<T>(operation: (storage: LimiterStorage) => Promise<T>, counting: boolean): Promise<T | null> {
+    if (!this.redisStorage || !this.redis) return operation(this.memory);
     if (this.redis.status === 'ready' && Date.now() >= this.retryAt) {
       try {
-        const record = await this.redisStorage.increment(key, ttl, limit, blockDuration, name);
+        const result = await operation(this.redisStorage);
         this.markUp();
-        return record;
+        return result;
       } catch (error) {
         this.markDown((error as Error).message);
       }
     }
-    if (this.config.rateLimit.fallback === 'memory') return this.memory.increment(key, ttl, limit, blockDuration, name);
-    this.failOpen.inc();
+    if (this.config.rateLimit.fallback === 'memory') return operation(this.memory);
+    if (counting) this.failOpen.inc();
     return null;
   }
 

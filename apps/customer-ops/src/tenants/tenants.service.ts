@@ -1,88 +1,216 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { AppConfig } from '@app/config';
+import { AppConfig, Clock } from '@app/config';
+import { TransactionRunner } from '@app/database';
+import { AuditActor, AuditAction } from '../audit/audit.actions';
+import { AuditService } from '../audit/audit.service';
+import { ApiKeysService } from '../auth/api-keys.service';
 import { AuthService } from '../auth/auth.service';
-import { digestKey, fingerprintOf, mintKey } from '../auth/key-material';
 import { KeyRegistry } from '../auth/key-registry.service';
-import { RegisteredKey } from '../auth/registered-key';
-import { ApiKeysRepository } from './api-keys.repository';
-import { MintedKeyDto, RevokedKeyDto, TenantKeyDto, TenantListDto } from './dto/tenant-keys.dto';
-import { ApiKeyNotFound, KeyManagedElsewhere, TenantNotFound } from './tenants.errors';
+import { LeadsService } from '../leads/leads.service';
+import {
+  CreatedTenantDto,
+  CreateTenantDto,
+  ErasedTenantDto,
+  TenantDetailDto,
+  TenantDto,
+  UpdateTenantDto,
+} from './dto/tenant.dto';
+import { TenantListDto } from './dto/tenant-keys.dto';
+import { TenantEntity } from './entities/tenant.entity';
+import { parseLimitsOverride } from './plans/plans-file';
+import { PlansCatalogue } from './plans/plans-catalogue.service';
+import { TenantDirectory } from './tenant-directory.service';
+import { TenantKeysService } from './tenant-keys.service';
+import {
+  DEFAULT_PLAN,
+  EraseConfirmationRequired,
+  InvalidLimitsOverride,
+  TenantExists,
+  TenantKeysConfigured,
+  TenantNotFound,
+  UnknownPlan,
+} from './tenants.errors';
+import { TenantChanges, TenantsRepository } from './tenants.repository';
 
-const DAY_MS = 86_400_000;
-
-function keyView(key: RegisteredKey): TenantKeyDto {
+function tenantView(row: TenantEntity): TenantDto {
   return {
-    id: key.id,
-    source: key.source,
-    fingerprint: key.fingerprint,
-    createdAt: key.createdAt.toISOString(),
-    expiresAt: key.expiresAt?.toISOString() ?? null,
-    ...(key.revokedAt ? { revokedAt: key.revokedAt.toISOString() } : {}),
+    tenant: row.tenant,
+    status: row.status,
+    plan: row.plan,
+    displayName: row.displayName,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-/** Tenant administration: listing, minting and revoking keys. */
+/** Tenant lifecycle: onboarding, plan and status changes, offboarding with erasure. */
 @Injectable()
 export class TenantsService {
   constructor(
     private readonly config: AppConfig,
+    private readonly repository: TenantsRepository,
+    private readonly directory: TenantDirectory,
+    private readonly plans: PlansCatalogue,
+    private readonly tenantKeys: TenantKeysService,
+    private readonly keys: ApiKeysService,
     private readonly registry: KeyRegistry,
     private readonly auth: AuthService,
-    private readonly repository: ApiKeysRepository,
+    private readonly leads: LeadsService,
+    private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
+    private readonly clock: Clock,
   ) {}
 
-  list(): TenantListDto {
-    const byTenant = new Map<string, RegisteredKey[]>();
-    for (const key of this.registry.activeKeys()) {
-      byTenant.set(key.tenant, [...(byTenant.get(key.tenant) ?? []), key]);
-    }
-    const tenants = [...byTenant.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([tenant, keys]) => ({
+  async list(): Promise<TenantListDto> {
+    const keys = await this.tenantKeys.activeByTenant();
+    const names = [...new Set([...this.directory.all().map((row) => row.tenant), ...keys.keys()])].sort();
+    const tenants = names.map((tenant) => {
+      const row = this.directory.get(tenant);
+      return {
         tenant,
-        keys: keys.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map(keyView),
-      }));
+        status: row?.status ?? 'active',
+        plan: row?.plan ?? DEFAULT_PLAN,
+        displayName: row?.displayName ?? null,
+        keys: keys.get(tenant) ?? [],
+      };
+    });
     return { count: tenants.length, tenants };
   }
 
-  /** Mints a key for a known tenant; `createTenant` records a new tenant first (demo seeding). */
-  async mint(tenantParam: string, expiresInDays?: number, createTenant = false): Promise<MintedKeyDto> {
-    const tenant = tenantParam.toUpperCase();
-    if (createTenant) await this.repository.ensureTenant(tenant);
-    else if (!this.registry.hasTenant(tenant) && !(await this.repository.tenantExists(tenant))) {
-      throw new TenantNotFound(tenant);
-    }
-    const key = mintKey();
-    const digest = digestKey(key);
-    const now = new Date();
-    const row = {
-      id: randomUUID(),
-      tenant,
-      keyHash: digest,
-      fingerprint: fingerprintOf(digest),
-      createdAt: now,
-      expiresAt: expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS) : null,
-      revokedAt: null,
+  async get(tenantParam: string): Promise<TenantDetailDto> {
+    const row = await this.require(tenantParam.toUpperCase());
+    return {
+      ...tenantView(row),
+      keys: (await this.tenantKeys.activeByTenant(row.tenant)).get(row.tenant) ?? [],
+      limits: this.directory.limitsFor(row.tenant),
+      overrides: row.limits ? (JSON.parse(row.limits) as Record<string, unknown>) : null,
     };
-    await this.repository.insertKey(row);
-    await this.auth.applyChange('db', { action: 'mint', tenant, keyId: row.id, fingerprint: row.fingerprint });
-    return { id: row.id, tenant, key, fingerprint: row.fingerprint, expiresAt: row.expiresAt?.toISOString() ?? null };
   }
 
-  async revoke(tenantParam: string, id: string, graceSeconds = 0): Promise<RevokedKeyDto> {
+  async create(dto: CreateTenantDto, actor: AuditActor): Promise<CreatedTenantDto> {
+    const tenant = dto.tenant.toUpperCase();
+    const plan = (dto.plan ?? DEFAULT_PLAN).toLowerCase();
+    if (!this.plans.has(plan)) throw new UnknownPlan(plan);
+    if (this.registry.hasTenant(tenant)) throw new TenantExists(tenant);
+    const now = this.clock.date();
+    const row: TenantEntity = {
+      tenant,
+      displayName: dto.displayName ?? null,
+      status: 'active',
+      plan,
+      limits: null,
+      revision: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { minted, audit } = await this.transactions.run(async (manager) => {
+      if (await this.repository.find(tenant, manager)) throw new TenantExists(tenant);
+      await this.repository.insert(row, manager);
+      const minted = dto.mintKey ? await this.keys.mint(tenant, undefined, now, manager) : undefined;
+      const audit = await this.audit.record(manager, actor, {
+        action: 'tenant.create',
+        tenant,
+        target: minted?.id,
+        details: { plan, mintedKey: Boolean(minted) },
+      });
+      return { minted, audit };
+    });
+    this.audit.logCommitted(audit);
+    await this.directory.refresh();
+    if (minted) await this.auth.keysChanged();
+    return {
+      ...tenantView(row),
+      ...(minted
+        ? {
+            key: {
+              id: minted.id,
+              key: minted.key,
+              fingerprint: minted.fingerprint,
+              expiresAt: minted.expiresAt?.toISOString() ?? null,
+            },
+          }
+        : {}),
+    };
+  }
+
+  async update(tenantParam: string, dto: UpdateTenantDto, actor: AuditActor): Promise<TenantDto> {
     const tenant = tenantParam.toUpperCase();
-    const row = await this.repository.findKey(tenant, id);
-    if (!row) {
-      const known = this.registry.findKey(tenant, id);
-      if (known?.source === 'env') throw new KeyManagedElsewhere(id, `the environment (API_KEY_${tenant})`);
-      if (known?.source === 'file') throw new KeyManagedElsewhere(id, `the keys file ${this.config.apiKeysFile}`);
-      throw new ApiKeyNotFound(tenant, id);
+    const changes: TenantChanges = {};
+    if (dto.plan !== undefined) {
+      changes.plan = dto.plan.toLowerCase();
+      if (!this.plans.has(changes.plan)) throw new UnknownPlan(changes.plan);
     }
-    if (row.revokedAt) return { id, revokedAt: row.revokedAt.toISOString() };
-    const revokedAt = new Date(Date.now() + graceSeconds * 1000);
-    await this.repository.revokeKey(tenant, id, revokedAt);
-    await this.auth.applyChange('db', { action: 'revoke', tenant, keyId: id, fingerprint: row.fingerprint });
-    return { id, revokedAt: revokedAt.toISOString() };
+    if (dto.displayName !== undefined) changes.displayName = dto.displayName;
+    if (dto.status !== undefined) changes.status = dto.status;
+    if (dto.limits !== undefined) {
+      if (dto.limits === null) changes.limits = null;
+      else {
+        const parsed = parseLimitsOverride(dto.limits);
+        if ('problems' in parsed) throw new InvalidLimitsOverride(parsed.problems);
+        changes.limits = JSON.stringify(parsed.override);
+      }
+    }
+    await this.require(tenant);
+    const audit = await this.transactions.run(async (manager) => {
+      const before = await this.repository.find(tenant, manager);
+      if (!before) throw new TenantNotFound(tenant);
+      await this.repository.update(tenant, changes, this.clock.date(), manager);
+      const statusChanged = changes.status !== undefined && changes.status !== before.status;
+      const action: AuditAction = statusChanged
+        ? changes.status === 'suspended'
+          ? 'tenant.suspend'
+          : 'tenant.resume'
+        : 'tenant.update';
+      return this.audit.record(manager, actor, {
+        action,
+        tenant,
+        details: {
+          ...(changes.plan !== undefined ? { oldPlan: before.plan, newPlan: changes.plan } : {}),
+          ...(statusChanged ? { oldStatus: before.status, newStatus: changes.status ?? null } : {}),
+          ...(changes.displayName !== undefined ? { displayNameChanged: true } : {}),
+          ...(changes.limits !== undefined ? { limitsChanged: true } : {}),
+        },
+      });
+    });
+    this.audit.logCommitted(audit);
+    await this.directory.refresh();
+    return tenantView(await this.require(tenant));
+  }
+
+  async erase(tenantParam: string, confirmed: boolean, actor: AuditActor): Promise<ErasedTenantDto> {
+    const tenant = tenantParam.toUpperCase();
+    if (!confirmed) throw new EraseConfirmationRequired(tenant);
+    const configured = this.registry.configuredKeys(tenant);
+    if (configured.some((key) => key.source === 'env')) {
+      throw new TenantKeysConfigured(tenant, `the environment (API_KEY_${tenant})`);
+    }
+    if (configured.length > 0) throw new TenantKeysConfigured(tenant, `the keys file ${this.config.apiKeysFile}`);
+    const { erased, audit } = await this.transactions.run(async (manager) => {
+      if (!(await this.repository.find(tenant, manager)) && !this.registry.hasTenant(tenant)) {
+        throw new TenantNotFound(tenant);
+      }
+      const leadCounts = await this.leads.eraseTenant(tenant, manager);
+      const apiKeys = await this.keys.eraseTenant(tenant, manager);
+      await this.repository.delete(tenant, manager);
+      const erased = { ...leadCounts, apiKeys };
+      const audit = await this.audit.record(manager, actor, { action: 'tenant.erase', tenant, details: erased });
+      return { erased, audit };
+    });
+    this.audit.logCommitted(audit);
+    await this.directory.refresh();
+    await this.auth.keysChanged();
+    return { tenant, erased };
+  }
+
+  private async require(tenant: string): Promise<TenantEntity> {
+    const row = await this.repository.find(tenant);
+    if (row) return row;
+    if (!this.registry.hasTenant(tenant)) throw new TenantNotFound(tenant);
+    // A tenant known only from its keys: registered on first sight.
+    await this.repository.registerMissing([tenant], this.clock.date());
+    await this.directory.refresh();
+    const registered = await this.repository.find(tenant);
+    if (!registered) throw new TenantNotFound(tenant);
+    return registered;
   }
 }

@@ -9,4 +9,7 @@ export class ReloadResultDto {
 
   @ApiProperty({ description: 'Distinct tenants with at least one active key', example: 2 })
   tenants: number;
+
+  @ApiProperty({ description: 'Plans in force, the built-in default included', example: 3 })
+  plans: number;
 }

@@ -1,22 +1,9 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageCursorParam, PageLimit } from '@app/http';
 import { INTENTS } from '../enrichment/lexicons';
 import { OUTCOMES } from '../outcomes';
 import { IsStorableText } from './text-validators';
-
-/** `limit` of a page: an optional integer from 1 to 100, 20 when absent. */
-function PageLimit(): PropertyDecorator {
-  return applyDecorators(
-    ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }),
-    IsOptional(),
-    Type(() => Number),
-    IsInt(),
-    Min(1),
-    Max(100),
-  );
-}
 
 export class LeadIdParams {
   @ApiProperty({ format: 'uuid' })
@@ -28,10 +15,7 @@ export class ListLeadsQuery {
   @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @PageCursorParam()
   cursor?: string;
 
   @ApiPropertyOptional({ enum: [...INTENTS, 'unknown'] })

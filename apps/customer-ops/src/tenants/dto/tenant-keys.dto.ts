@@ -1,12 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { TENANT_NAME_PATTERN, TENANT_NAME_RULE } from '@app/api-keys';
+import { TENANT_STATUSES, TenantStatus } from '../entities/tenant.entity';
 
-export const TENANT_PARAM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** A tenant name in a path or body: the one tenant-name rule. */
+export function IsTenantName(): PropertyDecorator {
+  return Matches(TENANT_NAME_PATTERN, { message: `tenant must be ${TENANT_NAME_RULE}` });
+}
 
 export class TenantParams {
   @ApiProperty({ example: 'EXPERTCO', description: 'Tenant name (case-insensitive, stored upper-case)' })
-  @Matches(TENANT_PARAM_PATTERN, { message: 'tenant must be 1-64 letters, digits, _ or -' })
+  @IsTenantName()
   tenant: string;
 }
 
@@ -86,6 +91,14 @@ export class TenantKeyDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   expiresAt: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When the key last authenticated a request, accurate to a minute; null when never used',
+  })
+  lastUsedAt: string | null;
+
   @ApiPropertyOptional({
     type: String,
     format: 'date-time',
@@ -97,6 +110,15 @@ export class TenantKeyDto {
 export class TenantSummaryDto {
   @ApiProperty({ example: 'EXPERTCO' })
   tenant: string;
+
+  @ApiProperty({ enum: TENANT_STATUSES })
+  status: TenantStatus;
+
+  @ApiProperty({ example: 'default' })
+  plan: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Expert Roofing Co.' })
+  displayName: string | null;
 
   @ApiProperty({ type: [TenantKeyDto] })
   keys: TenantKeyDto[];

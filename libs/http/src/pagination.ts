@@ -1,6 +1,34 @@
-import { DomainError } from '@app/http';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min, MaxLength } from 'class-validator';
+import { DomainError } from './errors';
 
-/** Position after the last item of a page: newest-first order is (createdAt desc, id desc). */
+/** `limit` of a page: an optional integer from 1 to 100, 20 when absent. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function PageLimit(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(100),
+  );
+}
+
+/** `cursor` of a page: the previous page's nextCursor. */
+export function PageCursorParam(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description: 'nextCursor from the previous page' }),
+    IsOptional(),
+    IsString(),
+    MaxLength(200),
+  );
+}
+
+/** Position after the last item of a page: newest-first order is (time desc, id desc). */
 export interface PageCursor {
   createdAt: Date;
   id: string;

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, InvalidCursor } from './cursor';
+import { decodeCursor, encodeCursor, InvalidCursor } from './pagination';
 
 describe('page cursors', () => {
   it('round-trips', () => {

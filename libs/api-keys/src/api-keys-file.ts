@@ -1,4 +1,5 @@
-import { Environment } from './process-env';
+/** An environment as read at run time: variable names to values. */
+export type Environment = Record<string, string | undefined>;
 
 /**
  * The API key line format shared by the environment and the keys file:
@@ -6,6 +7,9 @@ import { Environment } from './process-env';
  * characters without spaces (surrounding quotes are stripped).
  */
 export const API_KEY_PREFIX = 'API_KEY_';
+/** The one tenant-name rule: 1-64 letters, digits, _ or -, starting with a letter or digit; case-insensitive, stored upper-case. */
+export const TENANT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const TENANT_NAME_RULE = '1-64 letters, digits, _ or -, starting with a letter or digit';
 const TENANT_RE = /^[A-Z0-9][A-Z0-9_-]{0,63}$/;
 const KEY_RE = /^[\x21-\x7e]{6,512}$/;
 const LINE_RE = /^\s*(?:export\s+)?API_KEY_([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$/;

@@ -8,13 +8,18 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 
 /*
- * npm run bench -- [--adapter express|fastify|both] [--duration 10] [--connections 50] [--smoke]
+ * npm run bench -- [--adapter express|fastify|both] [--duration 10] [--connections 50]
+ *                  [--plan two-windows|one-window] [--smoke]
  *
  * Boots the API (compiled, as in production) on Postgres + Redis when TEST_DATABASE_URL /
  * TEST_REDIS_URL (or BENCH_DATABASE_URL / BENCH_REDIS_URL) are set, SQLite + memory
  * otherwise, plus a bare NestJS app on the same adapter, and measures each route with
  * autocannon: maximum throughput, then p99 latency at 1,000 req/s offered load. Prints a
  * table, checks the targets and writes bench/results/<date>-<adapter>.json.
+ *
+ * The benchmarked tenant is on a plan of two windows (1 s and 1 h) and two quotas per route
+ * family (`two-windows`, the default), or on the built-in one-window plan (`one-window`), with
+ * budgets too high to reject: every request is checked and counted against all of them.
  */
 
 const ROOT = join(__dirname, '..');
@@ -45,6 +50,23 @@ interface Options {
   connections: number;
   fixedRate: number;
   smoke: boolean;
+  plan: BenchPlan;
+}
+
+type BenchPlan = 'two-windows' | 'one-window';
+
+/** A plans file that redefines the default plan: two windows and the quotas of each family. */
+function writeBenchPlans(): string {
+  const family = {
+    windows: [
+      { limit: 1_000_000_000, window: '1s' },
+      { limit: 1_000_000_000, window: '1h' },
+    ],
+    quotas: { requestsPerMonth: 1_000_000_000, leadsPerMonth: 1_000_000_000 },
+  };
+  const path = join(mkdtempSync(join(tmpdir(), 'co-bench-plans-')), 'plans.json');
+  writeFileSync(path, JSON.stringify({ plans: { default: { default: family, ops: family } } }));
+  return path;
 }
 
 function waitForLine(child: ChildProcess, predicate: (line: Record<string, unknown>) => boolean, what: string) {
@@ -98,6 +120,7 @@ async function startApi(
   adapter: string,
   databaseUrl: string,
   redisUrl: string | undefined,
+  plan: BenchPlan,
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps/customer-ops/apps/customer-ops/src/main.js')], {
     cwd: ROOT,
@@ -116,6 +139,7 @@ async function startApi(
       REQUIRE_API_KEY: 'true',
       [`API_KEY_${TENANT}`]: TENANT_KEY,
       API_KEYS_FILE: join(tmpdir(), 'co-bench-no-keys-file.env'),
+      PLANS_FILE: plan === 'two-windows' ? writeBenchPlans() : join(tmpdir(), 'co-bench-no-plans-file.json'),
       SWAGGER_ENABLED: 'false',
       LOG_LEVEL: 'info',
     },
@@ -194,7 +218,7 @@ async function benchAdapter(options: Options, databaseUrl: string, redisUrl: str
   const baseline = await measure({ route: 'baseline GET /ping', url: `${baselineApp.url}/ping` }, options);
   await stop(baselineApp.child);
 
-  const api = await startApi(options.adapter, databaseUrl, redisUrl);
+  const api = await startApi(options.adapter, databaseUrl, redisUrl, options.plan);
   const auth = { 'x-api-key': TENANT_KEY };
   const leadBody = JSON.stringify({
     name: 'Bench Lead',
@@ -296,8 +320,11 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '50' },
       rate: { type: 'string', default: '1000' },
       smoke: { type: 'boolean', default: false },
+      plan: { type: 'string', default: 'two-windows' },
     },
   });
+  if (values.plan !== 'two-windows' && values.plan !== 'one-window')
+    throw new Error('--plan must be two-windows or one-window');
   const adapters =
     values.adapter === 'both' ? (['express', 'fastify'] as const) : [values.adapter as 'express' | 'fastify'];
   if (!adapters.every((a) => a === 'express' || a === 'fastify'))
@@ -329,6 +356,7 @@ async function main(): Promise<void> {
         connections: Number(values.connections),
         fixedRate: Number(values.rate),
         smoke,
+        plan: values.plan as BenchPlan,
       };
       const { baseline, measurements, targets } = await benchAdapter(options, databaseUrl, redisUrl, databaseKind);
       printTable(
@@ -339,7 +367,11 @@ async function main(): Promise<void> {
       );
       if (!smoke) {
         mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-        const file = join(ROOT, 'bench/results', `${new Date().toISOString().slice(0, 10)}-${adapter}.json`);
+        const file = join(
+          ROOT,
+          'bench/results',
+          `${new Date().toISOString().slice(0, 10)}-${adapter}-${options.plan}.json`,
+        );
         writeFileSync(
           file,
           `${JSON.stringify({ date: new Date().toISOString(), adapter, database: databaseKind, redis: !!redisUrl, machine, options, baseline, measurements, targets }, null, 2)}\n`,

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { isEmail } from 'class-validator';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Agent, STATUS_CODES } from 'node:http';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { INTENTS } from '../apps/customer-ops/src/leads/enrichment/lexicons';
 import { OUTCOMES } from '../apps/customer-ops/src/leads/outcomes';
@@ -20,8 +22,19 @@ import { startTestApp, TestApp } from './support/test-app';
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 20251);
 const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 25);
 const BODY_LIMIT = 8192;
-const TABLES = ['leads', 'lead_outcomes', 'api_keys', 'idempotency_keys', 'model_versions', 'tenants'];
-const ENVELOPE_KEYS = ['error', 'message', 'requestId', 'statusCode'];
+// api_key_usage is left out: a key's last use is recorded for refused requests too.
+const TABLES = ['leads', 'lead_outcomes', 'api_keys', 'idempotency_keys', 'model_versions', 'tenants', 'audit_events'];
+const ENVELOPE_KEYS = ['code', 'error', 'message', 'requestId', 'statusCode'];
+/** docs/ERRORS.md's code table: every code an answer carries is listed there, with its status. */
+const DOCUMENTED_CODES = new Map(
+  readFileSync(join(__dirname, '../docs/ERRORS.md'), 'utf8')
+    .split('\n')
+    .map((line) => /^\| `([A-Z][A-Z0-9_]*)` \| (\d{3}) \|/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map(([, code, status]) => [code, Number(status)] as const),
+);
+const JSON_MAX_DEPTH = 32;
+const MAX_DETAILS = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const PHONE = /^[0-9 +().-]{7,32}$/;
@@ -313,6 +326,10 @@ describe('bad input on every route: always a 4xx in the envelope, never a write'
     ).toEqual(ENVELOPE_KEYS);
     expect(body.statusCode).toBe(res.status);
     expect(body.error).toBe(STATUS_CODES[res.status]);
+    expect({ code: body.code, status: DOCUMENTED_CODES.get(body.code as string) }).toEqual({
+      code: body.code,
+      status: res.status,
+    });
     expect(body.message).toEqual(expect.any(String));
     expect(body.requestId).toBe(res.headers['x-request-id']);
     if ('details' in body) expect(Array.isArray(body.details)).toBe(true);
@@ -352,6 +369,13 @@ describe('bad input on every route: always a 4xx in the envelope, never a write'
       queryDto: true,
     },
     { method: 'POST', path: () => '/ops/model/retrain', auth: adminAuth },
+    { method: 'GET', path: () => `/v1/leads/${leadId}/outcomes`, auth: tenantAuth, queryDto: true },
+    { method: 'POST', path: () => '/ops/tenants', auth: adminAuth },
+    { method: 'GET', path: () => `/ops/tenants/${tenant}`, auth: adminAuth },
+    { method: 'GET', path: () => `/ops/tenants/${tenant}/usage`, auth: adminAuth },
+    // Without erase=true a tenant is never deleted: 400, and nothing is written.
+    { method: 'DELETE', path: () => `/ops/tenants/${tenant}`, auth: adminAuth, queryDto: true },
+    { method: 'GET', path: () => '/ops/audit', auth: adminAuth, queryDto: true },
     { method: 'GET', path: () => '/health', auth: {} },
     { method: 'GET', path: () => '/readyz', auth: {} },
   ];
@@ -359,6 +383,43 @@ describe('bad input on every route: always a 4xx in the envelope, never a write'
   // GET and HEAD bodies are not read (on both platforms), so body properties use the others.
   const bodyRoute = fc.constantFrom(...ROUTES.filter((r) => r.method !== 'GET'));
   const label = (route: Route) => `${route.method} ${route.path()}`;
+  /** The routes that take a JSON body (a DTO), each with a body it accepts. */
+  const dtoBodyRoutes = [
+    { method: 'POST', path: () => '/v1/leads', auth: tenantAuth, body: (): object => validLead() },
+    { method: 'POST', path: () => `/v1/leads/${leadId}/outcome`, auth: tenantAuth, body: (): object => validOutcome },
+    {
+      method: 'POST',
+      path: () => '/ops/tenants',
+      auth: adminAuth,
+      body: (): object => ({ tenant: uniqueTenant('NEW') }),
+    },
+    {
+      method: 'PATCH',
+      path: () => `/ops/tenants/${tenant}`,
+      auth: adminAuth,
+      body: (): object => ({ status: 'active' }),
+    },
+    { method: 'POST', path: () => `/ops/tenants/${tenant}/keys`, auth: adminAuth, body: (): object => ({}) },
+    { method: 'POST', path: () => '/ops/model/retrain', auth: adminAuth, body: (): object => ({ minSamples: 10 }) },
+  ];
+  /** Every path of ROUTES (and the other tenant routes) with the methods the API serves on it. */
+  const methodTable = (): Array<{ path: string; allow: string[]; auth: Record<string, string> }> => [
+    { path: '/v1/leads', allow: ['GET', 'POST'], auth: tenantAuth },
+    { path: `/v1/leads/${leadId}`, allow: ['GET'], auth: tenantAuth },
+    { path: `/v1/leads/${leadId}/outcome`, allow: ['POST'], auth: tenantAuth },
+    { path: '/v1/leads/search', allow: ['GET'], auth: tenantAuth },
+    { path: '/v1/analytics/outcomes', allow: ['GET'], auth: tenantAuth },
+    { path: '/ops/model-status', allow: ['GET'], auth: tenantAuth },
+    { path: '/ops/reload-auth', allow: ['POST'], auth: adminAuth },
+    { path: '/ops/tenants', allow: ['GET', 'POST'], auth: adminAuth },
+    { path: `/ops/tenants/${tenant}`, allow: ['GET', 'PATCH', 'DELETE'], auth: adminAuth },
+    { path: `/ops/tenants/${tenant}/usage`, allow: ['GET', 'DELETE'], auth: adminAuth },
+    { path: `/ops/tenants/${tenant}/keys`, allow: ['POST'], auth: adminAuth },
+    { path: `/ops/tenants/${tenant}/keys/${mintedKeyId}`, allow: ['DELETE'], auth: adminAuth },
+    { path: '/ops/model/retrain', allow: ['POST'], auth: adminAuth },
+    { path: '/health', allow: ['GET'], auth: {} },
+    { path: '/readyz', allow: ['GET'], auth: {} },
+  ];
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -619,7 +680,12 @@ describe('bad input on every route: always a 4xx in the envelope, never a write'
         throw new Error(`${JSON.stringify(header)}: expected a 4xx, got ${JSON.stringify(head)}`);
       }
       // The parser answers before the app sees the request: a bare status line, or the envelope.
-      if (text.trim() !== '') expect(JSON.parse(text)).toMatchObject({ statusCode: status });
+      if (text.trim() !== '') {
+        expect(JSON.parse(text)).toMatchObject({
+          statusCode: status,
+          code: status === 431 ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST',
+        });
+      }
       expect(head.toLowerCase()).not.toContain('injected');
       expect(head).not.toContain('\u0000');
       await expectNothingWritten();
@@ -660,27 +726,245 @@ describe('bad input on every route: always a 4xx in the envelope, never a write'
     );
   });
 
-  it('bodies that are not JSON -> a 4xx on routes that need a body', async () => {
+  it('bodies that are not JSON -> 415 on routes that need a body', async () => {
     const cases = fc.record({
-      route: fc.constantFrom(
-        { path: () => '/v1/leads', body: JSON.stringify(validLead()) },
-        { path: () => `/v1/leads/${leadId}/outcome`, body: JSON.stringify(validOutcome) },
+      route: fc.constantFrom(...dtoBodyRoutes),
+      type: fc.oneof(
+        fc.constantFrom(
+          undefined,
+          'text/plain',
+          'text/plain; charset=utf-8',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=xyz',
+          'application/xml',
+          'application/octet-stream',
+          'application/jsonx',
+          'text/json',
+          'application/json; charset=klingon',
+          'application/json; charset=utf-16',
+        ),
+        fc
+          .tuple(fc.stringMatching(/^[a-z]{1,12}$/), fc.stringMatching(/^[a-z0-9.+-]{1,20}$/))
+          .filter(([type, sub]) => !(type === 'application' && (sub === 'json' || sub.endsWith('+json'))))
+          .map(([type, sub]) => `${type}/${sub}`),
       ),
-      type: fc.constantFrom(
-        undefined,
-        'text/plain',
-        'application/x-www-form-urlencoded',
-        'multipart/form-data; boundary=xyz',
-        'application/xml',
-        'application/octet-stream',
-        'application/json; charset=klingon',
-        'application/json; charset=utf-16',
+      body: fc.oneof(
+        fc.constant(null),
+        fc.string({ unit: nastyUnit, minLength: 1, maxLength: 200 }),
+        fc.constant('name=Jane&phone=555'),
       ),
     });
-    await run(cases, async ({ route, type }) => {
-      const headers: Record<string, string> = { ...tenantAuth, ...(type ? { 'content-type': type } : {}) };
-      const res = await call('POST', route.path(), headers, route.body);
-      await expectRejected(res, `POST ${route.path()} as ${type}`);
+    await run(cases, async ({ route, type, body }) => {
+      const headers: Record<string, string> = { ...route.auth, ...(type ? { 'content-type': type } : {}) };
+      const text = body ?? JSON.stringify(route.body());
+      const res = await call(route.method, route.path(), headers, text);
+      const envelope = await expectRejected(res, `${route.method} ${route.path()} as ${type}`, 415);
+      // A JSON type in another charset is refused for its charset; everything else for its type.
+      expect(envelope.code).toBe(
+        type?.includes('charset=') && type.startsWith('application/json')
+          ? 'UNSUPPORTED_ENCODING'
+          : 'UNSUPPORTED_MEDIA_TYPE',
+      );
+      if (envelope.code === 'UNSUPPORTED_MEDIA_TYPE')
+        expect(envelope.message).toBe('Content-Type must be application/json');
+    });
+  });
+
+  it('no body at all, whatever the content type, is read as {} on every route that takes one', async () => {
+    const cases = fc.record({
+      route: fc.constantFrom(...dtoBodyRoutes),
+      type: fc.constantFrom(undefined, 'text/plain', 'application/json', 'multipart/form-data; boundary=x'),
+      declaredZero: fc.boolean(),
+    });
+    await run(cases, async ({ route, type, declaredZero }) => {
+      const headers: Record<string, string> = { ...route.auth, ...(type ? { 'content-type': type } : {}) };
+      const res = await call(route.method, route.path(), headers, declaredZero ? '' : undefined);
+      // {} is what these routes see: the same answer as an empty JSON object.
+      const same = await sendJson(route.method, route.path(), route.auth, {});
+      expect({ status: res.status, code: (res.body as { code?: string }).code }).toEqual({
+        status: same.status,
+        code: (same.body as { code?: string }).code,
+      });
+      expect(res.status).not.toBe(415);
+      if (res.status >= 400) expectEnvelope(res, `${route.method} ${route.path()} without a body as ${type}`);
+    });
+  });
+
+  it('JSON nested past JSON_MAX_DEPTH -> 400 JSON_TOO_DEEP before validation, on every route that reads a body', async () => {
+    /** Nesting made of arrays and objects in any mix, optionally inside a field of a valid body. */
+    const deepText = fc
+      .record({
+        depth: fc.oneof(fc.integer({ min: JSON_MAX_DEPTH + 1, max: 200 }), fc.integer({ min: 201, max: 1600 })),
+        kinds: fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        inField: fc.boolean(),
+        closed: fc.boolean(),
+      })
+      .map(({ depth, kinds, inField, closed }) => {
+        const levels = inField ? depth - 1 : depth;
+        let open = '';
+        let close = '';
+        for (let i = 0; i < levels; i++) {
+          const array = kinds[i % kinds.length];
+          open += array ? '[' : '{"k":';
+          close = (array ? ']' : '}') + close;
+        }
+        const nested = `${open}1${closed ? close : ''}`;
+        return inField ? `{"name":${nested}}` : nested;
+      })
+      .filter((text) => text.length <= BODY_LIMIT);
+    await run(
+      fc.tuple(bodyRoute, deepText),
+      async ([route, text]) => {
+        const res = await call(route.method, route.path(), { ...route.auth, ...jsonType }, text);
+        const body = await expectRejected(res, `${label(route)} ${text.length} bytes nested`, 400);
+        expect(body).toMatchObject({
+          code: 'JSON_TOO_DEEP',
+          message: `Request body is nested deeper than the limit of ${JSON_MAX_DEPTH} levels`,
+        });
+      },
+      RUNS * 2,
+    );
+    // The case that once overflowed the stack: 1,600 levels in a 3 KB body.
+    const res = await call(
+      'POST',
+      '/v1/leads',
+      { ...tenantAuth, ...jsonType },
+      `{"name":${'['.repeat(1600)}${']'.repeat(1600)}}`,
+    );
+    expect((await expectRejected(res, '1,600 levels', 400)).code).toBe('JSON_TOO_DEEP');
+  });
+
+  it('nesting within JSON_MAX_DEPTH is validated as usual: never JSON_TOO_DEEP, never a 5xx', async () => {
+    const shallow = fc
+      .tuple(fc.jsonValue({ depthSize: 'large', maxDepth: JSON_MAX_DEPTH - 2 }), fc.constantFrom(...dtoBodyRoutes))
+      .filter(([value]) => JSON.stringify(value).length < BODY_LIMIT - 500);
+    await run(shallow, async ([value, route]) => {
+      const res = await sendJson(route.method, route.path(), route.auth, { ...route.body(), zz_nested: value });
+      const body = await expectRejected(res, `${route.path()} zz_nested=${JSON.stringify(value).slice(0, 200)}`, 400);
+      expect(body.code).toBe('VALIDATION_FAILED');
+      // Named as an unknown field, or for a reserved key inside it.
+      const fields = (body.details as Array<{ field: string }>).map((d) => d.field);
+      expect(fields.some((field) => field === 'zz_nested' || field.startsWith('zz_nested.'))).toBe(true);
+    });
+  });
+
+  it('thousands of unknown keys -> 400 with the first 20 problems and a count of the rest', async () => {
+    const cases = fc.record({
+      route: fc.constantFrom(...dtoBodyRoutes),
+      count: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 41, max: 900 })),
+      prefix: fc.stringMatching(/^[a-z]{1,3}$/),
+    });
+    await run(cases, async ({ route, count, prefix }) => {
+      const unknown = Array.from({ length: count }, (_, i) => [`zz${prefix}${i}`, i % 2 === 0 ? 1 : 'x']);
+      const text = JSON.stringify({ ...route.body(), ...Object.fromEntries(unknown) });
+      if (text.length > BODY_LIMIT) return;
+      const res = await call(route.method, route.path(), { ...route.auth, ...jsonType }, text);
+      const body = await expectRejected(res, `${route.path()} with ${count} unknown keys`, 400);
+      expect(body.code).toBe('VALIDATION_FAILED');
+      const details = body.details as Array<{ field: string; messages: string[] }>;
+      const shown = Math.min(count, MAX_DETAILS);
+      expect(details.slice(0, shown)).toEqual(
+        unknown.slice(0, shown).map(([key]) => ({ field: key, messages: [`property ${key} should not exist`] })),
+      );
+      if (count <= MAX_DETAILS) {
+        expect(details).toHaveLength(count);
+      } else {
+        const rest = count - MAX_DETAILS;
+        expect(details).toEqual([
+          ...details.slice(0, MAX_DETAILS),
+          { field: '*', messages: [`and ${rest} more problem${rest === 1 ? '' : 's'}`] },
+        ]);
+      }
+      // The answer stays small whatever the number of keys.
+      expect(res.text.length).toBeLessThan(4000);
+    });
+  });
+
+  it('empty header values: an empty key is a wrong key, an empty Idempotency-Key an invalid one', async () => {
+    const cases = fc.oneof(
+      fc.record({
+        route: fc.constantFrom(...ROUTES.filter((r) => r.auth === tenantAuth)),
+        headers: fc.constantFrom({ 'x-api-key': '' }, { 'x-api-key': ' ' }, { 'x-api-key': '\t' }),
+        expected: fc.constant({ status: 401, code: 'INVALID_API_KEY' }),
+      }),
+      fc.record({
+        route: fc.constantFrom(...ROUTES.filter((r) => r.auth === adminAuth)),
+        headers: fc.constantFrom({ 'x-admin-key': '' }, { 'x-admin-key': '  ' }),
+        expected: fc.constant({ status: 401, code: 'INVALID_ADMIN_KEY' }),
+      }),
+      fc.record({
+        route: fc.constant(ROUTES[0]),
+        headers: fc.constantFrom({ ...tenantAuth, 'idempotency-key': '' }, { ...tenantAuth, 'idempotency-key': ' ' }),
+        expected: fc.constant({ status: 400, code: 'IDEMPOTENCY_KEY_INVALID' }),
+      }),
+    );
+    await run(cases, async ({ route, headers, expected }) => {
+      const body =
+        route.method === 'POST' ? (route.path().includes('/outcome') ? validOutcome : validLead()) : undefined;
+      const res = await sendJson(route.method, route.path(), headers, body);
+      const envelope = await expectRejected(res, `${label(route)} ${JSON.stringify(headers)}`, expected.status);
+      expect(envelope.code).toBe(expected.code);
+    });
+    // Empty values of headers the API reads but does not require are served or refused in the envelope, never a 5xx.
+    const optional = fc.record({
+      route: anyRoute,
+      name: fc.constantFrom('x-request-id', 'content-type', 'origin', 'x-forwarded-for', 'accept', 'content-encoding'),
+    });
+    await run(optional, async ({ route, name }) => {
+      const res = await call(
+        route.method,
+        route.path(),
+        { ...route.auth, [name]: '' },
+        route.method === 'POST' ? '{}' : undefined,
+      );
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) await expectRejected(res, `${label(route)} ${name}: ''`);
+      if (name === 'x-request-id') expect(res.headers['x-request-id']).toMatch(UUID);
+    });
+  });
+
+  it('a method a path does not accept -> 405 with Allow; a path no route has -> 404 that does not echo it', async () => {
+    const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+    const wrongMethod = fc
+      .tuple(fc.nat(), fc.constantFrom(...METHODS), fc.boolean())
+      .map(([index, method, withBody]) => {
+        const table = methodTable();
+        return { ...table[index % table.length], method, withBody };
+      })
+      .filter(({ allow, method }) => !allow.includes(method));
+    await run(
+      wrongMethod,
+      async ({ path, allow, auth, method, withBody }) => {
+        const res = await call(
+          method,
+          path,
+          { ...auth, ...jsonType },
+          withBody ? JSON.stringify(validLead()) : undefined,
+        );
+        const body = await expectRejected(res, `${method} ${path}`, 405);
+        expect(body.code).toBe('METHOD_NOT_ALLOWED');
+        expect(res.headers.allow).toBe(allow.join(', '));
+      },
+      RUNS * 2,
+    );
+    const unknownPath = fc
+      .record({
+        first: fc.stringMatching(/^[a-z0-9]{6,12}$/),
+        rest: fc.array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { maxLength: 3 }),
+        method: fc.constantFrom(...METHODS),
+        query: fc.option(fc.stringMatching(/^[a-z]{1,5}=[a-z0-9]{1,8}$/), { nil: undefined }),
+      })
+      .map(({ first, rest, method, query }) => ({
+        marker: `zz${first}`,
+        path: `/${['zz' + first, 'nothing', ...rest].join('/')}${query ? `?${query}` : ''}`,
+        method,
+      }));
+    await run(unknownPath, async ({ marker, path, method }) => {
+      const res = await call(method, path, tenantAuth);
+      const body = await expectRejected(res, `${method} ${path}`, 404);
+      expect(body).toMatchObject({ code: 'ROUTE_NOT_FOUND', message: 'Route not found' });
+      expect(res.headers.allow).toBeUndefined();
+      expect(res.text).not.toContain(marker);
     });
   });
 

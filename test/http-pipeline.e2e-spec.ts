@@ -124,6 +124,7 @@ describe('HTTP pipeline: request id, security headers, CORS, host allow-list, bo
         expect(res.body).toEqual({
           statusCode: 400,
           error: 'Bad Request',
+          code: 'HOST_NOT_ALLOWED',
           message: 'Host header is not allowed',
           requestId: 'host-check',
         });

@@ -1,9 +1,16 @@
 import { DataSource } from 'typeorm';
 import { IdempotencyKeyEntity } from '../apps/customer-ops/src/leads/entities/idempotency-key.entity';
 import { LeadEntity } from '../apps/customer-ops/src/leads/entities/lead.entity';
-import { requestHash } from '../apps/customer-ops/src/leads/idempotency.service';
+import { IdempotencyRepository } from '../apps/customer-ops/src/leads/idempotency.repository';
+import {
+  IDEMPOTENCY_TTL_MS,
+  IdempotencyService,
+  PURGE_BATCH_SIZE,
+  requestHash,
+} from '../apps/customer-ops/src/leads/idempotency.service';
 import { asTenant, tenantCallers, validLead } from './support/leads';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { TestClock } from './support/test-clock';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('Idempotency-Key on POST /v1/leads', () => {
@@ -130,5 +137,90 @@ describe('Idempotency-Key on POST /v1/leads', () => {
 
   it('accepts a 255-character key', async () => {
     expect((await post('k'.repeat(255), validLead())).status).toBe(201);
+  });
+});
+
+describe('purging expired Idempotency-Key records', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  const clock = new TestClock();
+  const { callers, env } = tenantCallers(2, 'PURGE');
+  const [alice, bob] = callers;
+  const boot = () => startTestApp(db.url, { env, clock });
+  const records = () => t.app.get(DataSource).getRepository(IdempotencyKeyEntity);
+  const keysOf = async (tenant: string) =>
+    (await records().find({ where: { tenant }, order: { key: 'ASC' } })).map((r) => r.key);
+  /** Stored records of `tenant` that expire `expiresInMs` from the clock's now. */
+  const insertRecords = async (tenant: string, keys: string[], expiresInMs: number) => {
+    const now = clock.now();
+    const rows = keys.map((key) => ({
+      tenant,
+      key,
+      requestHash: requestHash({ key }),
+      state: 'done' as const,
+      responseStatus: 201,
+      responseBody: '{}',
+      createdAt: new Date(now + expiresInMs - IDEMPOTENCY_TTL_MS),
+      expiresAt: new Date(now + expiresInMs),
+    }));
+    for (let i = 0; i < rows.length; i += 200) await records().insert(rows.slice(i, i + 200));
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await boot();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('purges at start-up, so an instance restarted before its first interval still purges', async () => {
+    await insertRecords(alice.tenant, ['boot-expired-1', 'boot-expired-2'], -1);
+    await insertRecords(alice.tenant, ['boot-live'], 60_000);
+    await t.close();
+    t = await boot();
+    expect(await keysOf(alice.tenant)).toEqual(['boot-live']);
+    await records().delete({ tenant: alice.tenant, key: 'boot-live' });
+  });
+
+  it('purgeNow deletes what expired by the clock, and nothing else', async () => {
+    const post = (key: string, caller = alice) =>
+      asTenant(t, caller)
+        .post('/v1/leads')
+        .set('Idempotency-Key', key)
+        .send(validLead({ name: key }));
+    expect((await post('old-1')).status).toBe(201);
+    expect((await post('old-2', bob)).status).toBe(201);
+    clock.advance(IDEMPOTENCY_TTL_MS - 1);
+    expect((await post('recent')).status).toBe(201);
+    const service = t.app.get(IdempotencyService);
+    expect(await service.purgeNow()).toBe(0);
+
+    clock.advance(2);
+    expect(await service.purgeNow()).toBe(2);
+    expect(await keysOf(alice.tenant)).toEqual(['recent']);
+    expect(await keysOf(bob.tenant)).toEqual([]);
+    clock.advance(IDEMPOTENCY_TTL_MS);
+    expect(await service.purgeNow()).toBe(1);
+    expect(await keysOf(alice.tenant)).toEqual([]);
+  });
+
+  it(`deletes at most ${PURGE_BATCH_SIZE} records per statement, repeating until none is left`, async () => {
+    const expired = Array.from({ length: 2 * PURGE_BATCH_SIZE + 345 }, (_, i) => `bulk-${i}`);
+    await insertRecords(alice.tenant, expired.slice(0, PURGE_BATCH_SIZE + 100), -5000);
+    await insertRecords(bob.tenant, expired.slice(PURGE_BATCH_SIZE + 100), -1);
+    await insertRecords(bob.tenant, ['bulk-live'], 1);
+    const statements = jest.spyOn(t.app.get(IdempotencyRepository), 'purgeExpired');
+    try {
+      expect(await t.app.get(IdempotencyService).purgeNow()).toBe(expired.length);
+      const deleted = await Promise.all(statements.mock.results.map((r) => r.value as Promise<number>));
+      expect(deleted).toEqual([PURGE_BATCH_SIZE, PURGE_BATCH_SIZE, 345]);
+      for (const [, batch] of statements.mock.calls) expect(batch).toBe(PURGE_BATCH_SIZE);
+    } finally {
+      statements.mockRestore();
+    }
+    expect(await keysOf(alice.tenant)).toEqual([]);
+    expect(await keysOf(bob.tenant)).toEqual(['bulk-live']);
   });
 });

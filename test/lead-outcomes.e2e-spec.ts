@@ -1,3 +1,5 @@
+import { LeadsMetrics } from '../apps/customer-ops/src/leads/leads.metrics';
+import { LeadsRepository } from '../apps/customer-ops/src/leads/leads.repository';
 import { asTenant, tenantCallers, validLead } from './support/leads';
 import { parsePrometheus } from './support/prometheus';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -74,6 +76,28 @@ describe('lead outcomes and analytics', () => {
     expect((await metric(t, 'lead_outcome_total', { outcome: 'nurture' })) - before).toBe(2);
   });
 
+  it('outcome requests never run the cross-tenant conversion aggregate; the refresh timer does', async () => {
+    const repository = t.app.get(LeadsRepository);
+    const aggregate = jest.spyOn(repository, 'conversionTotals');
+    try {
+      const ids = [await capture(), await capture(), await capture(bob)];
+      for (const [i, outcome] of ['booked', 'ghosted', 'booked', 'spam', 'qualified'].entries()) {
+        const caller = i === 2 ? bob : alice;
+        expect((await record(ids[i % 3], { outcome }, caller)).status).toBe(200);
+      }
+      expect((await asTenant(t, alice).get('/v1/analytics/outcomes')).status).toBe(200);
+      expect(aggregate).not.toHaveBeenCalled();
+      // What the timer runs: one aggregate, and the gauge follows the database.
+      await t.app.get(LeadsMetrics).refreshConversionRate();
+      expect(aggregate).toHaveBeenCalledTimes(1);
+      const totals = await (aggregate.mock.results[0].value as ReturnType<LeadsRepository['conversionTotals']>);
+      expect(totals.withOutcome).toBeGreaterThan(0);
+      expect(await metric(t, 'lead_conversion_rate')).toBeCloseTo(totals.booked / totals.withOutcome, 6);
+    } finally {
+      aggregate.mockRestore();
+    }
+  });
+
   describe('analytics and conversion rate', () => {
     let freshDb: TestDatabase;
     let app: TestApp;
@@ -117,7 +141,8 @@ describe('lead outcomes and analytics', () => {
         conversionRate: 1,
         avgTimeToConversionSeconds: 9,
       });
-      // Across tenants: 3 booked of 5 leads with an outcome.
+      // Across tenants: 3 booked of 5 leads with an outcome, once the gauge's timer has run.
+      await app.app.get(LeadsMetrics).refreshConversionRate();
       expect(await metric(app, 'lead_conversion_rate')).toBeCloseTo(3 / 5, 6);
     });
 

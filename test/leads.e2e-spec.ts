@@ -56,7 +56,7 @@ describe('leads: capture, enrichment, reads', () => {
       });
       const stored = await as.get(`/v1/leads/${res.body.id}`);
       expect(stored.status).toBe(200);
-      expect(stored.body).toEqual({ ...res.body, outcomes: [] });
+      expect(stored.body).toEqual({ ...res.body, outcomes: [], outcomesTruncated: false });
     });
 
     it('accepts a lead with only a phone or only an email', async () => {
@@ -96,6 +96,11 @@ describe('leads: capture, enrichment, reads', () => {
       ['phone too long', { phone: '1'.repeat(33) }, 'phone'],
       ['phone with letters', { phone: '555-CALL-NOW' }, 'phone'],
       ['phone as a number', { phone: 5550102030 }, 'phone'],
+      ['phone with fewer than 7 digits', { phone: '(55) 501-0' }, 'phone'],
+      ['name with a newline', { name: 'Jane\nRoofer' }, 'name'],
+      ['company with a bidi override', { company: 'Roofing \u202eoC' }, 'company'],
+      ['details with a lone CR', { details: 'line one\rline two' }, 'details'],
+      ['details with a zero-width space', { details: 'free\u200bquote' }, 'details'],
       ['invalid email', { email: 'not-an-email' }, 'email'],
       ['email too long', { email: `${'a'.repeat(250)}@x.io` }, 'email'],
       ['company too long', { company: 'c'.repeat(201) }, 'company'],

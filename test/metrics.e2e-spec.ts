@@ -40,6 +40,22 @@ describe('GET /metrics', () => {
     expect(s.types.get('http_request_duration_seconds')).toBe('histogram');
   });
 
+  it('exports the default process and Node metrics except nodejs_version_info (METRICS_DEFAULT=false)', async () => {
+    const s = await scrape();
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_start_time_seconds',
+      'process_open_fds',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_active_handles_total',
+      'nodejs_gc_duration_seconds',
+    ]) {
+      expect({ name, exported: s.types.has(name) }).toEqual({ name, exported: true });
+    }
+    expect(s.types.has('nodejs_version_info')).toBe(false);
+    expect(s.samples.some((x) => x.labels.version === process.version)).toBe(false);
+  });
+
   it('counts requests by method, route template and status, errors included', async () => {
     const before = await scrape();
     await t.http().get('/health');
@@ -101,6 +117,68 @@ describe('GET /metrics', () => {
     await t.http().get('/metrics');
     const s = await scrape();
     expect(s.value('http_requests_total', { endpoint: '/metrics', status: '200' })).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /metrics with METRICS_DEFAULT=true', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp(db.url, { env: { METRICS_DEFAULT: 'true' } });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('exports every prom-client default metric, nodejs_version_info included', async () => {
+    const s = parsePrometheus((await t.http().get('/metrics')).text);
+    expect(s.types.get('nodejs_version_info')).toBe('gauge');
+    expect(s.value('nodejs_version_info', { version: process.version })).toBe(1);
+    expect(s.types.get('process_cpu_user_seconds_total')).toBe('counter');
+  });
+});
+
+describe('/metrics in production', () => {
+  const openWarnings = (t: TestApp) =>
+    t.logs.lines().filter((l) => l.level === 'warn' && String(l.msg).includes('METRICS_TOKEN'));
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('without METRICS_TOKEN: one start-up warning that /metrics is open', async () => {
+    const t = await startTestApp(db.url, { env: { NODE_ENV: 'production' } });
+    try {
+      expect(openWarnings(t)).toHaveLength(1);
+      expect(String(openWarnings(t)[0].msg)).toMatch(/^GET \/metrics is open/);
+      expect((await t.http().get('/metrics')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with METRICS_TOKEN, or outside production: no warning', async () => {
+    const envs: Array<Record<string, string>> = [
+      { NODE_ENV: 'production', METRICS_TOKEN: 'prod-scrape-token' },
+      { NODE_ENV: 'development' },
+    ];
+    for (const env of envs) {
+      const t = await startTestApp(db.url, { env });
+      try {
+        expect({ env: env.NODE_ENV, warnings: openWarnings(t) }).toEqual({ env: env.NODE_ENV, warnings: [] });
+      } finally {
+        await t.close();
+      }
+    }
   });
 });
 

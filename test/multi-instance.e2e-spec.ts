@@ -85,7 +85,7 @@ describeFleet(`two API processes on one database and one Redis${skipReason}`, ()
 
     const read = await as(b, key).get(`/v1/leads/${id}`);
     expect(read.status).toBe(200);
-    expect(read.body).toEqual({ ...(created.body as Body), outcomes: [] });
+    expect(read.body).toEqual({ ...(created.body as Body), outcomes: [], outcomesTruncated: false });
     const listed = await as(b, key).get('/v1/leads?limit=5');
     expect((listed.body as { items: Body[] }).items.map((l) => l.id)).toContain(id);
     const found = await as(b, key).get('/v1/leads/search?q=slate');

@@ -3,7 +3,53 @@ import { Client } from 'pg';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { collect, REPO_ROOT, runTs, startApiProcess } from './support/api-process';
+import { BlackHole } from './support/black-hole';
+import { freePort } from './support/redis-server';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Every stdout line, parsed: a line that is not JSON fails the test. */
+  lines: Array<Record<string, unknown>>;
+  ms: number;
+}
+
+/** Runs main.ts until it exits (killed, and failed, after `timeoutMs`). */
+async function runToExit(env: Record<string, string>, timeoutMs = 60000): Promise<Exit> {
+  const started = Date.now();
+  const child = runTs('apps/customer-ops/src/main.ts', { PORT: '0', HOST: '127.0.0.1', ...env });
+  const { out, err, exited } = collect(child);
+  const guard = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await exited;
+  clearTimeout(guard);
+  const ms = Date.now() - started;
+  const lines = out()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON log line: ${JSON.stringify(line)}\nstdout:\n${out()}\nstderr:\n${err()}`);
+      }
+    });
+  return { code, stdout: out(), stderr: err(), lines, ms };
+}
+
+/** The one line a failed start-up prints, checked for shape; nothing else may carry `fragment`. */
+function failureLine(exit: Exit, fragment: string): Record<string, unknown> {
+  // eslint-disable-next-line no-control-regex
+  expect(exit.stdout + exit.stderr).not.toMatch(/\x1b\[/);
+  expect(exit.stderr).toBe('');
+  const fatal = exit.lines.filter((l) => l.level === 'fatal');
+  expect(fatal).toHaveLength(1);
+  expect(fatal[0]).toMatchObject({ msg: 'customer-ops cannot start', service: 'customer-ops' });
+  expect(String(fatal[0].reason)).toContain(fragment);
+  expect(exit.lines.filter((l) => JSON.stringify(l).includes(fragment))).toEqual(fatal);
+  return fatal[0];
+}
 
 /** Tables in the database behind a DATABASE_URL (SQLite file or Postgres database). */
 async function tablesIn(db: TestDatabase): Promise<string[]> {
@@ -109,24 +155,91 @@ describe('the API as a real process (main.ts)', () => {
     expect(api.logLines().some((l) => l.msg === 'grace period over: closing remaining connections')).toBe(true);
   });
 
-  it('refuses to start with bad configuration, naming every bad variable', async () => {
-    const child = runTs('apps/customer-ops/src/main.ts', { DATABASE_URL: db.url, PORT: 'x', LOG_LEVEL: 'loud' });
-    const { err, exited } = collect(child);
-    expect(await exited).toBe(1);
-    expect(err()).toContain('Invalid configuration (2 problems)');
-    expect(err()).toContain('PORT');
-    expect(err()).toContain('LOG_LEVEL');
+  it('refuses to start with bad configuration: one JSON line naming every bad variable', async () => {
+    const exit = await runToExit({ DATABASE_URL: db.url, PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(exit.code).toBe(1);
+    const line = failureLine(exit, 'Invalid configuration (2 problems)');
+    expect(exit.lines).toEqual([line]);
+    expect(String(line.reason)).toMatch(/\n {2}- PORT: .*\n {2}- LOG_LEVEL: /);
+    expect((line.problems as Array<{ variable: string }>).map((p) => p.variable).sort()).toEqual(['LOG_LEVEL', 'PORT']);
   });
 
   it('NODE_ENV=production refuses CORS_ORIGINS=*', async () => {
-    const child = runTs('apps/customer-ops/src/main.ts', {
-      DATABASE_URL: db.url,
-      NODE_ENV: 'production',
-      CORS_ORIGINS: '*',
-    });
-    const { err, exited } = collect(child);
-    expect(await exited).toBe(1);
-    expect(err()).toMatch(/CORS_ORIGINS: must not contain \*/);
+    const exit = await runToExit({ DATABASE_URL: db.url, NODE_ENV: 'production', CORS_ORIGINS: '*' });
+    expect(exit.code).toBe(1);
+    expect(String(failureLine(exit, 'CORS_ORIGINS').reason)).toMatch(/CORS_ORIGINS: must not contain \*/);
+  });
+
+  it('an unreachable database: a few retries, then one JSON line with the reason, exit 1', async () => {
+    const closedPort = await freePort();
+    const exit = await runToExit({ DATABASE_URL: `postgres://postgres:db-secret-pw@127.0.0.1:${closedPort}/co` });
+    expect(exit.code).toBe(1);
+    const line = failureLine(exit, 'ECONNREFUSED');
+    expect(line).toMatchObject({ code: 'ECONNREFUSED' });
+    const retries = exit.lines.filter((l) => String(l.msg).startsWith('Unable to connect to the database'));
+    expect(retries.length).toBeGreaterThan(0);
+    for (const retry of retries) expect(retry.level).toBe('warn');
+    expect(exit.stdout).not.toContain('db-secret-pw');
+    expect(exit.lines.some((l) => l.msg === 'customer-ops started')).toBe(false);
+  });
+
+  it('a bad migration: one JSON line with the reason, exit 1, not retried', async () => {
+    // A table of the same name, without the columns, is already there: a migration that
+    // alters it fails.
+    if (db.kind === 'sqlite') {
+      const sqlite = new Database(db.url.slice('sqlite:'.length));
+      sqlite.exec('CREATE TABLE tenants (squatter INTEGER)');
+      sqlite.close();
+    } else {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      await client.query('CREATE TABLE tenants (squatter INTEGER)');
+      await client.end();
+    }
+    const exit = await runToExit({ DATABASE_URL: db.url });
+    expect(exit.code).toBe(1);
+    failureLine(exit, 'created_at');
+    expect(exit.lines.filter((l) => String(l.msg).startsWith('Unable to connect'))).toEqual([]);
+  });
+
+  it('a database that accepts connections and never answers: exit 1 at STARTUP_TIMEOUT_MS with one JSON line', async () => {
+    const hole = await BlackHole.start();
+    try {
+      const exit = await runToExit({
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${hole.port}/co`,
+        STARTUP_TIMEOUT_MS: '1500',
+      });
+      expect(exit.code).toBe(1);
+      expect(hole.connections).toBeGreaterThan(0);
+      // The deadline ended it, not the driver's own connect timeout (3 s, retried).
+      const line = failureLine(exit, 'STARTUP_TIMEOUT_MS=1500');
+      expect(String(line.reason)).toContain('database connection and migrations');
+    } finally {
+      await hole.close();
+    }
+  });
+
+  it('listens on loopback by default outside production, without the exposure warning', async () => {
+    const api = await startApiProcess({ DATABASE_URL: db.url, HOST: '' });
+    try {
+      expect(api.logLines().find((l) => l.msg === 'customer-ops started')).toMatchObject({ host: '127.0.0.1' });
+      expect(api.logLines().filter((l) => String(l.msg).includes('tenant `public`'))).toEqual([]);
+      expect((await fetch(api.url('/health'))).status).toBe(200);
+    } finally {
+      api.child.kill('SIGKILL');
+    }
+  });
+
+  it('keys optional on a non-loopback listener: one warning that anonymous callers share tenant public', async () => {
+    const api = await startApiProcess({ DATABASE_URL: db.url, HOST: '0.0.0.0' });
+    try {
+      const warnings = api.logLines().filter((l) => String(l.msg).includes('tenant `public`'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ level: 'warn', host: '0.0.0.0' });
+      expect(String(warnings[0].msg)).toContain('share its data');
+    } finally {
+      api.child.kill('SIGKILL');
+    }
   });
 
   it('NODE_ENV=production on SQLite starts with a warning', async () => {

@@ -125,7 +125,7 @@ describe('rate limiting anonymous callers per client IP', () => {
 
   it('honours X-Forwarded-For when TRUST_PROXY is set', async () => {
     const t = await startTestApp(db.url, {
-      env: { RATE_LIMIT_ENABLED: 'true', REQUIRE_API_KEY: 'false', TRUST_PROXY: 'true', RATE_LIMIT_OPS: '3/minute' },
+      env: { RATE_LIMIT_ENABLED: 'true', REQUIRE_API_KEY: 'false', TRUST_PROXY: '1', RATE_LIMIT_OPS: '3/minute' },
     });
     try {
       expect(await burst(t, '203.0.113.7', 4)).toEqual([200, 200, 200, 429]);

@@ -117,6 +117,7 @@ describeChaos('the database made unreachable under load', () => {
     expect(res.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',
+      code: 'DATABASE_UNAVAILABLE',
       message: 'Service temporarily unavailable',
       requestId: res.headers['x-request-id'],
     });

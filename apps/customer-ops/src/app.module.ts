@@ -4,6 +4,7 @@ import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HttpCommonModule } from '@app/http';
 import { RedisModule } from '@app/redis';
+import { ApiDocsModule } from './api-docs/api-docs.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
@@ -30,6 +31,7 @@ import { TenantsModule } from './tenants/tenants.module';
     LeadsModule,
     ModelModule,
     OpsModule,
+    ApiDocsModule,
   ],
   providers: [
     // The guard chain, in order: who is calling (key), what the caller may do (tenant status

@@ -8,14 +8,55 @@ import { AppConfig } from '@app/config';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
+  answerClientError,
   answerClientErrorsWithEnvelope,
+  applyServerTimeouts,
   AppLogger,
   configureFastify,
   errorEnvelope,
+  errorEnvelopeSchema,
+  FRAMEWORK_ERROR_CODES,
+  HTTP_ERROR_CODES,
   isValidRequestId,
   REQUEST_ID_HEADER,
+  serverTimeouts,
 } from '@app/http';
+import { ApiDocsService } from './api-docs/api-docs.service';
 import { ADMIN_KEY_SCHEME, TENANT_KEY_SCHEME } from './auth/auth.decorators';
+
+/**
+ * The codes of this application's domain errors; with HTTP_ERROR_CODES, every code an error
+ * envelope can carry (the OpenAPI enum of ErrorEnvelope.code; docs/ERRORS.md explains each).
+ */
+const DOMAIN_ERROR_CODES = [
+  'INVALID_API_KEY',
+  'INVALID_ADMIN_KEY',
+  'ADMIN_API_DISABLED',
+  'AUTH_RATE_LIMITED',
+  'KEYS_FILE_INVALID',
+  'KEYS_FILE_UNREADABLE',
+  'KEYS_FILE_MISSING',
+  'DUPLICATE_KEY',
+  'API_KEY_TOO_SHORT',
+  'API_KEY_NOT_FOUND',
+  'KEY_MANAGED_ELSEWHERE',
+  'METRICS_TOKEN_REQUIRED',
+  'TENANT_NOT_FOUND',
+  'TENANT_EXISTS',
+  'TENANT_SUSPENDED',
+  'TENANT_KEYS_CONFIGURED',
+  'UNKNOWN_PLAN',
+  'PLANS_FILE_INVALID',
+  'ERASE_CONFIRMATION_REQUIRED',
+  'USAGE_UNAVAILABLE',
+  'RATE_LIMITED',
+  'QUOTA_EXHAUSTED',
+  'LEAD_NOT_FOUND',
+  'IDEMPOTENCY_KEY_INVALID',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENT_REQUEST_IN_FLIGHT',
+  'MODEL_NOT_ACTIVATED',
+];
 
 /** Options every app instance is created with (main.ts and the e2e suites alike). */
 export const APP_CREATE_OPTIONS = { bodyParser: false, bufferLogs: true, abortOnError: false } as const;
@@ -23,11 +64,19 @@ export const APP_CREATE_OPTIONS = { bodyParser: false, bufferLogs: true, abortOn
 /** The HTTP platform named by HTTP_ADAPTER. */
 export function createHttpAdapter(config: AppConfig): AbstractHttpAdapter {
   if (config.httpAdapter === 'fastify') {
+    const { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval } = serverTimeouts(config);
     return new FastifyAdapter({
       bodyLimit: config.bodyLimitBytes,
       trustProxy: config.trustProxy,
+      // Slow clients and idle connections: the limits applyServerTimeouts also sets (Fastify's
+      // own keep-alive default, 72 s, would otherwise apply).
+      requestTimeout,
+      keepAliveTimeout,
+      http: { headersTimeout, requestTimeout, connectionsCheckingInterval },
       // Long path segments reach validation (400) instead of Fastify's 404, as with express.
       routerOptions: { maxParamLength: 500 },
+      // Requests Node's HTTP parser refuses get the standard envelope (express: configureApp).
+      clientErrorHandler: answerClientError,
       // Requests Fastify refuses before routing (an undecodable path) get the standard envelope.
       frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
         const incoming = request.headers[REQUEST_ID_HEADER];
@@ -35,7 +84,7 @@ export function createHttpAdapter(config: AppConfig): AbstractHttpAdapter {
         void reply
           .code(400)
           .header(REQUEST_ID_HEADER, requestId)
-          .send(errorEnvelope(400, error.message || 'Bad request', requestId));
+          .send(errorEnvelope(400, FRAMEWORK_ERROR_CODES.badRequest, error.message || 'Bad request', requestId));
       },
     });
   }
@@ -51,13 +100,14 @@ export function configureApp(app: INestApplication): void {
   const config = app.get(AppConfig);
   if (config.httpAdapter === 'fastify') {
     const instance = app.getHttpAdapter().getInstance() as FastifyInstance;
-    configureFastify(instance, config.bodyLimitBytes);
+    configureFastify(instance, { bodyLimitBytes: config.bodyLimitBytes, jsonMaxDepth: config.jsonMaxDepth });
   } else {
     const express = app as NestExpressApplication;
     express.set('trust proxy', config.trustProxy);
     express.disable('x-powered-by');
+    answerClientErrorsWithEnvelope(app.getHttpServer() as Server);
   }
-  answerClientErrorsWithEnvelope(app.getHttpServer() as Server);
+  applyServerTimeouts(app.getHttpServer() as Server, config);
   app.useLogger(app.get(AppLogger));
 
   if (config.swaggerEnabled) {
@@ -71,9 +121,15 @@ export function configureApp(app: INestApplication): void {
         ADMIN_KEY_SCHEME,
       )
       .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
-      jsonDocumentUrl: 'docs-json',
-      raw: ['json'],
-    });
+    document.components = {
+      ...document.components,
+      schemas: {
+        ...document.components?.schemas,
+        // The body of every error response, `code` an enum of every code (docs/ERRORS.md).
+        ErrorEnvelope: errorEnvelopeSchema([...HTTP_ERROR_CODES, ...DOMAIN_ERROR_CODES]),
+      },
+    };
+    // Served by ApiDocsController, so the documents go through the same pipeline as every route.
+    app.get(ApiDocsService).publish(() => SwaggerModule.createDocument(app, document));
   }
 }

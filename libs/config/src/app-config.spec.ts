@@ -1,4 +1,4 @@
-import { ConfigValidationError, DEFAULT_DATABASE_URL, loadConfig } from './app-config';
+import { ConfigValidationError, DEFAULT_DATABASE_URL, isLoopbackHost, loadConfig } from './app-config';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -17,7 +17,7 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       isProduction: false,
       port: 8000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       logLevel: 'info',
       corsOrigins: [],
       allowedHosts: [],
@@ -71,12 +71,95 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['true', true],
     ['false', false],
+    ['off', false],
+    ['1', 1],
     ['2', 2],
     ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
   ])('parses TRUST_PROXY=%s', (value, expected) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['true', 'TRUE', 'yes', 'on'])('refuses TRUST_PROXY=%s, explaining why and what to set', (value) => {
+    expect(problemsOf({ TRUST_PROXY: value })).toEqual(['TRUST_PROXY']);
+    try {
+      loadConfig({ TRUST_PROXY: value });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('forge');
+      expect(message).toContain('X-Forwarded-For');
+      expect(message).toContain('per-IP limits');
+      expect(message).toMatch(/number of proxies .*\(e\.g\. 1\)/);
+      expect(message).toContain('addresses/CIDRs');
+    }
+  });
+
+  it('binds to loopback outside production and to every interface in production, unless HOST says', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'production' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['localhost', true],
+    ['::1', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['10.0.0.5', false],
+    ['api.internal', false],
+  ])('isLoopbackHost(%s) is %s', (host, expected) => {
+    expect(isLoopbackHost(host)).toBe(expected);
+  });
+
+  it('parses the start-up, slow-client, Redis command and metrics settings with their defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      startupTimeoutMs: 30000,
+      serverTimeouts: { headersMs: 10000, requestMs: 30000, keepAliveMs: 5000 },
+      redisCommandTimeoutMs: 100,
+      metricsDefault: false,
+    });
+    expect(
+      loadConfig({
+        STARTUP_TIMEOUT_MS: '5000',
+        HEADERS_TIMEOUT_MS: '1000',
+        REQUEST_TIMEOUT_MS: '2000',
+        KEEP_ALIVE_TIMEOUT_MS: '65000',
+        REDIS_COMMAND_TIMEOUT_MS: '250',
+        METRICS_DEFAULT: 'true',
+      }),
+    ).toMatchObject({
+      startupTimeoutMs: 5000,
+      serverTimeouts: { headersMs: 1000, requestMs: 2000, keepAliveMs: 65000 },
+      redisCommandTimeoutMs: 250,
+      metricsDefault: true,
+    });
+    const bad = {
+      STARTUP_TIMEOUT_MS: '0',
+      HEADERS_TIMEOUT_MS: 'soon',
+      REQUEST_TIMEOUT_MS: '1.5',
+      KEEP_ALIVE_TIMEOUT_MS: '-1',
+      REDIS_COMMAND_TIMEOUT_MS: '60001',
+      METRICS_DEFAULT: 'maybe',
+    };
+    expect(problemsOf(bad).sort()).toEqual(Object.keys(bad).sort());
+  });
+
+  it('refuses HEADERS_TIMEOUT_MS above REQUEST_TIMEOUT_MS', () => {
+    expect(problemsOf({ HEADERS_TIMEOUT_MS: '40000' })).toEqual(['HEADERS_TIMEOUT_MS']);
+    expect(problemsOf({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '4000' })).toEqual(['HEADERS_TIMEOUT_MS']);
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '4000', REQUEST_TIMEOUT_MS: '4000' }).serverTimeouts.headersMs).toBe(4000);
+  });
+
+  it('parses JSON_MAX_DEPTH (default 32) and refuses values outside 1-256', () => {
+    expect(loadConfig({}).jsonMaxDepth).toBe(32);
+    expect(loadConfig({ JSON_MAX_DEPTH: '8' }).jsonMaxDepth).toBe(8);
+    for (const bad of ['0', '257', '2.5', 'deep']) {
+      expect(() => loadConfig({ JSON_MAX_DEPTH: bad })).toThrow('JSON_MAX_DEPTH must be an integer from 1 to 256');
+    }
   });
 
   it('accepts sqlite paths and :memory:', () => {
@@ -123,6 +206,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).requireApiKey).toBe(true);
     expect(loadConfig({ NODE_ENV: 'production', REQUIRE_API_KEY: 'false' }).requireApiKey).toBe(false);
     expect(loadConfig({ REQUIRE_API_KEY: 'true' }).requireApiKey).toBe(true);
+  });
+
+  it('defaults SWAGGER_ENABLED to false in production and true elsewhere', () => {
+    const production = { NODE_ENV: 'production', API_ADMIN_KEY: 'x'.repeat(32) };
+    expect(loadConfig(production).swaggerEnabled).toBe(false);
+    expect(loadConfig({ ...production, SWAGGER_ENABLED: 'true' }).swaggerEnabled).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).swaggerEnabled).toBe(true);
   });
 
   it('has no admin key unless one is set', () => {

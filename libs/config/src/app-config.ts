@@ -4,10 +4,12 @@ import { validateEnvironment, EnvironmentProblem } from './environment';
 import { isSet, parseBoolean, parseByteSize, parseList } from './parse';
 import { parseRateLimit, RateLimit } from './rate-limit';
 import { resolveSecretFiles } from './secret-files';
+import { parseDuration } from './duration';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type DatabaseKind = 'sqlite' | 'postgres';
-export type TrustProxySetting = boolean | number | string[];
+/** false, a hop count, or proxy addresses/CIDRs; never `true` (see TRUST_PROXY in environment.ts). */
+export type TrustProxySetting = false | number | string[];
 
 export interface DatabaseConfig {
   kind: DatabaseKind;
@@ -41,6 +43,16 @@ export interface ModelConfig {
   staleHours: number;
 }
 
+/** Limits on how long a client may take to send a request, and how long an idle connection stays open. */
+export interface ServerTimeoutsConfig {
+  /** The request line and headers must arrive within this long (HEADERS_TIMEOUT_MS). */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this long (REQUEST_TIMEOUT_MS). */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this long (KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveMs: number;
+}
+
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/customer-ops.sqlite';
 
 /**
@@ -61,8 +73,16 @@ export class AppConfig {
   readonly allowedHosts: string[];
   readonly trustProxy: TrustProxySetting;
   readonly bodyLimitBytes: number;
+  /** Deepest nesting of objects and arrays a JSON body may have; deeper bodies get a 400. */
+  readonly jsonMaxDepth: number;
   readonly swaggerEnabled: boolean;
   readonly shutdownGraceMs: number;
+  /** main.ts gives up (one fatal line, exit 1) when the listener is not up after this long. */
+  readonly startupTimeoutMs: number;
+  /** Slow-client limits and the keep-alive idle timeout of the HTTP server. */
+  readonly serverTimeouts: ServerTimeoutsConfig;
+  /** true: every prom-client default metric, nodejs_version_info included; false: all but that one. */
+  readonly metricsDefault: boolean;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. A secret: never log it. */
   readonly metricsToken: string | null;
   /** true: a request without x-api-key is 401; false: it is served as tenant `public`. */
@@ -79,9 +99,13 @@ export class AppConfig {
   readonly redisUrl: string | null;
   /** Namespace for every Redis key and channel, so deployments can share one Redis. */
   readonly redisKeyPrefix: string;
+  /** Each Redis command (a rate-limit check) fails after this long, and the limiter degrades. */
+  readonly redisCommandTimeoutMs: number;
   readonly rateLimit: RateLimitConfig;
   /** false: leads are stored with intent unknown, urgency medium, sentiment neutral, score 0.5. */
   readonly enrichmentEnabled: boolean;
+  /** How often expired Idempotency-Key records are deleted (also once at start-up), in ms. */
+  readonly idempotencyPurgeIntervalMs: number;
   readonly model: ModelConfig;
 
   constructor(values: Omit<AppConfig, never>) {
@@ -111,9 +135,15 @@ function parseTrustProxy(value: string | undefined): TrustProxySetting {
   if (!isSet(value)) return false;
   const v = value.trim().toLowerCase();
   if (/^\d+$/.test(v)) return Number(v);
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  // `true` and its synonyms never get here: validation refuses them.
+  if (['false', 'no', 'off'].includes(v)) return false;
   return parseList(value);
+}
+
+/** Whether `host` (HOST) is a loopback interface, unreachable from other machines. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 let cachedVersion: string | undefined;
@@ -146,6 +176,12 @@ function crossChecks(config: AppConfig): EnvironmentProblem[] {
       reason: 'must not contain * when NODE_ENV=production; list the allowed origins explicitly',
     });
   }
+  if (config.serverTimeouts.headersMs > config.serverTimeouts.requestMs) {
+    problems.push({
+      variable: 'HEADERS_TIMEOUT_MS',
+      reason: `must not exceed REQUEST_TIMEOUT_MS (${config.serverTimeouts.requestMs}): the headers are part of the request`,
+    });
+  }
   if (config.isProduction && config.adminKey !== null && config.adminKey.length < MIN_PRODUCTION_ADMIN_KEY_LENGTH) {
     problems.push({
       variable: 'API_ADMIN_KEY',
@@ -171,7 +207,9 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     isProduction: nodeEnv === 'production',
     version: readAppVersion(),
     port: env.PORT ?? 8000,
-    host: env.HOST ?? '0.0.0.0',
+    // Outside production, loopback: a development instance (which may serve callers without a
+    // key) is not reachable from the network unless HOST says so. Containers set HOST=0.0.0.0.
+    host: env.HOST ?? (nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1'),
     httpAdapter: (env.HTTP_ADAPTER ?? 'express') as 'express' | 'fastify',
     database: parseDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL, parseBoolean(env.MIGRATIONS_RUN, true)),
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -179,8 +217,17 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     allowedHosts: parseList(env.ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimitBytes: parseByteSize(env.BODY_LIMIT ?? '100kb'),
-    swaggerEnabled: parseBoolean(env.SWAGGER_ENABLED, true),
+    jsonMaxDepth: env.JSON_MAX_DEPTH ?? 32,
+    // The documents describe every route: off by default in production, where compose may turn them on.
+    swaggerEnabled: parseBoolean(env.SWAGGER_ENABLED, nodeEnv !== 'production'),
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10000,
+    startupTimeoutMs: env.STARTUP_TIMEOUT_MS ?? 30000,
+    serverTimeouts: {
+      headersMs: env.HEADERS_TIMEOUT_MS ?? 10000,
+      requestMs: env.REQUEST_TIMEOUT_MS ?? 30000,
+      keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS ?? 5000,
+    },
+    metricsDefault: parseBoolean(env.METRICS_DEFAULT, false),
     metricsToken: env.METRICS_TOKEN ?? null,
     requireApiKey: parseBoolean(env.REQUIRE_API_KEY, nodeEnv === 'production'),
     adminKey: env.API_ADMIN_KEY ?? null,
@@ -189,7 +236,9 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     metricsTenantLabelLimit: env.METRICS_TENANT_LABEL_LIMIT ?? 1000,
     redisUrl: env.REDIS_URL ?? null,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'customer-ops',
+    redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS ?? 100,
     enrichmentEnabled: parseBoolean(env.ENABLE_ENRICHMENT, true),
+    idempotencyPurgeIntervalMs: parseDuration(env.IDEMPOTENCY_PURGE_INTERVAL ?? '10m')!,
     model: {
       minSamples: env.MODEL_MIN_SAMPLES ?? 50,
       minAuc: env.MODEL_MIN_AUC ?? 0.6,

@@ -17,6 +17,7 @@ import {
 import { Type } from 'class-transformer';
 import { RATE_LIMIT_PATTERN } from './rate-limit';
 import { BYTE_SIZE_PATTERN, HOST_PATTERN_RE, isBooleanString, ORIGIN_RE, parseList } from './parse';
+import { parseDuration } from './duration';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -51,24 +52,68 @@ class HostList implements ValidatorConstraintInterface {
   }
 }
 
+/** The boolean words for "trust every proxy", which TRUST_PROXY refuses. */
+const TRUST_EVERY_PROXY = new Set(['true', 'yes', 'on']);
+
+/**
+ * false, a hop count or proxy addresses/CIDRs. `true` is refused: it trusts every
+ * X-Forwarded-For header, so any client could pick the address its per-IP limits count against.
+ */
 @ValidatorConstraint({ name: 'trustProxy' })
 class TrustProxy implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
     if (typeof value !== 'string') return false;
-    if (isBooleanString(value) || /^\d{1,2}$/.test(value.trim())) return true;
+    const v = value.trim().toLowerCase();
+    if (/^\d{1,2}$/.test(v)) return true;
+    if (TRUST_EVERY_PROXY.has(v)) return false;
+    if (isBooleanString(v)) return true;
     return parseList(value).every(
       (item) => /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(item) || /^(loopback|linklocal|uniquelocal)$/.test(item),
     );
   }
   defaultMessage(args: ValidationArguments): string {
-    return `${args.property} must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs`;
+    const v = typeof args.value === 'string' ? args.value.trim().toLowerCase() : '';
+    if (TRUST_EVERY_PROXY.has(v)) {
+      return (
+        `${args.property}=${v} is refused: it would trust every X-Forwarded-For header, so any client could ` +
+        'forge its address and dodge the per-IP limits. Set the number of proxies in front of the service ' +
+        '(e.g. 1) or their addresses/CIDRs (e.g. loopback, 10.0.0.0/8)'
+      );
+    }
+    return `${args.property} must be false, a hop count (e.g. 1), or a comma-separated list of proxy addresses/CIDRs (e.g. loopback, 10.0.0.0/8)`;
+  }
+}
+
+export const MIN_IDEMPOTENCY_PURGE_INTERVAL_MS = 1000;
+export const MAX_IDEMPOTENCY_PURGE_INTERVAL_MS = 24 * 3_600_000;
+
+@ValidatorConstraint({ name: 'purgeInterval' })
+class PurgeInterval implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    return ms !== undefined && ms >= MIN_IDEMPOTENCY_PURGE_INTERVAL_MS && ms <= MAX_IDEMPOTENCY_PURGE_INTERVAL_MS;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be a duration from 1s to 24h, like 30s, 10m or 1h (a bare number is milliseconds)`;
   }
 }
 
 const RATE_LIMIT_MESSAGE = (name: string) =>
   `${name} must look like N/second, N/minute, N/hour or N/day with N >= 1 (e.g. 60/minute)`;
 const PORT_RANGE = { message: 'PORT must be an integer from 0 to 65535' };
+/** Deeper bodies would nest validation past what the call stack safely holds. */
+export const MAX_JSON_MAX_DEPTH = 256;
+const JSON_DEPTH_RANGE = { message: `JSON_MAX_DEPTH must be an integer from 1 to ${MAX_JSON_MAX_DEPTH}` };
 const GRACE_RANGE = { message: 'SHUTDOWN_GRACE_MS must be an integer number of milliseconds from 0 to 600000' };
+/** The message of an integer milliseconds variable with its range. */
+const msRange = (name: string, min: number, max: number) => ({
+  message: `${name} must be an integer number of milliseconds from ${min} to ${max}`,
+});
+const REDIS_COMMAND_TIMEOUT_RANGE = msRange('REDIS_COMMAND_TIMEOUT_MS', 10, 60000);
+const STARTUP_TIMEOUT_RANGE = msRange('STARTUP_TIMEOUT_MS', 100, 3600000);
+const HEADERS_TIMEOUT_RANGE = msRange('HEADERS_TIMEOUT_MS', 100, 600000);
+const REQUEST_TIMEOUT_RANGE = msRange('REQUEST_TIMEOUT_MS', 100, 3600000);
+const KEEP_ALIVE_TIMEOUT_RANGE = msRange('KEEP_ALIVE_TIMEOUT_MS', 100, 600000);
 
 /**
  * The raw environment as the service accepts it. Every field is a string (as in process.env)
@@ -121,6 +166,13 @@ export class EnvironmentVariables {
   BODY_LIMIT?: string;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt(JSON_DEPTH_RANGE)
+  @Min(1, JSON_DEPTH_RANGE)
+  @Max(MAX_JSON_MAX_DEPTH, JSON_DEPTH_RANGE)
+  JSON_MAX_DEPTH?: number;
+
+  @IsOptional()
   @Validate(BooleanString)
   SWAGGER_ENABLED?: string;
 
@@ -130,6 +182,34 @@ export class EnvironmentVariables {
   @Min(0, GRACE_RANGE)
   @Max(600000, GRACE_RANGE)
   SHUTDOWN_GRACE_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(STARTUP_TIMEOUT_RANGE)
+  @Min(100, STARTUP_TIMEOUT_RANGE)
+  @Max(3600000, STARTUP_TIMEOUT_RANGE)
+  STARTUP_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(HEADERS_TIMEOUT_RANGE)
+  @Min(100, HEADERS_TIMEOUT_RANGE)
+  @Max(600000, HEADERS_TIMEOUT_RANGE)
+  HEADERS_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(REQUEST_TIMEOUT_RANGE)
+  @Min(100, REQUEST_TIMEOUT_RANGE)
+  @Max(3600000, REQUEST_TIMEOUT_RANGE)
+  REQUEST_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(KEEP_ALIVE_TIMEOUT_RANGE)
+  @Min(100, KEEP_ALIVE_TIMEOUT_RANGE)
+  @Max(600000, KEEP_ALIVE_TIMEOUT_RANGE)
+  KEEP_ALIVE_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Matches(/^[\x21-\x7e]{1,512}$/, { message: 'METRICS_TOKEN must be 1-512 printable characters without spaces' })
@@ -154,6 +234,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits, :, _ or -' })
   REDIS_KEY_PREFIX?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(REDIS_COMMAND_TIMEOUT_RANGE)
+  @Min(10, REDIS_COMMAND_TIMEOUT_RANGE)
+  @Max(60000, REDIS_COMMAND_TIMEOUT_RANGE)
+  REDIS_COMMAND_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Validate(BooleanString)
@@ -192,7 +279,15 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Validate(BooleanString)
+  METRICS_DEFAULT?: string;
+
+  @IsOptional()
+  @Validate(BooleanString)
   ENABLE_ENRICHMENT?: string;
+
+  @IsOptional()
+  @Validate(PurgeInterval)
+  IDEMPOTENCY_PURGE_INTERVAL?: string;
 
   @IsOptional()
   @IsIn(['express', 'fastify'], { message: 'HTTP_ADAPTER must be express or fastify' })

@@ -8,11 +8,13 @@ import { AppLogger } from './logging/app-logger';
 import { createLogger, LOG_DESTINATION, PINO_LOGGER } from './logging/logger';
 import { RequestCompletion } from './observability/request-completion';
 import { RequestCompletionMiddleware } from './observability/request-completion.middleware';
+import { ApiCacheMiddleware } from './pipeline/api-cache.middleware';
 import { HostAllowlistMiddleware } from './pipeline/host-allowlist.middleware';
 import { HttpPipelineMiddleware } from './pipeline/http-pipeline.middleware';
 import { JsonBodyMiddleware } from './pipeline/json-body.middleware';
 import { RequestIdMiddleware } from './pipeline/request-id.middleware';
 import { CorsMiddleware, HelmetMiddleware } from './pipeline/security.middleware';
+import { RouteTableRecorder } from './route-table.recorder';
 import { createValidationPipe } from './validation';
 
 /**
@@ -36,9 +38,11 @@ import { createValidationPipe } from './validation';
     RequestIdMiddleware,
     RequestCompletionMiddleware,
     HelmetMiddleware,
+    ApiCacheMiddleware,
     HostAllowlistMiddleware,
     CorsMiddleware,
     JsonBodyMiddleware,
+    RouteTableRecorder,
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldIssue, RequestValidationFailed } from './errors';
+import { FieldIssue, RequestValidationFailed, UnsupportedMediaType } from './errors';
+import { NON_JSON_BODY } from './pipeline/json-body.middleware';
 
 /** Flattens nested class-validator errors into `{ field: "a.b.0.c", messages }` entries. */
 export function fieldIssues(errors: ValidationError[], prefix = ''): FieldIssue[] {
@@ -13,22 +14,41 @@ export function fieldIssues(errors: ValidationError[], prefix = ''): FieldIssue[
 /** Key names an object inherits (`__proto__`, `constructor`, `toString`, …) plus `prototype`. */
 const RESERVED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-/** Every reserved key found at any depth of a parsed body or query, as dotted paths. */
-export function reservedKeyIssues(value: unknown, prefix = '', depth = 0): FieldIssue[] {
-  if (value === null || typeof value !== 'object' || depth > 32) return [];
-  return Object.keys(value).flatMap((key) => {
-    const field = prefix ? `${prefix}.${key}` : key;
-    if (RESERVED_KEYS.has(key)) return [{ field, messages: [`property ${key} is not allowed`] }];
-    return reservedKeyIssues((value as Record<string, unknown>)[key], field, depth + 1);
-  });
+/**
+ * Every reserved key found at any depth of a parsed body or query, as dotted paths, in
+ * document order. Walks with an explicit stack, so depth cannot exhaust the call stack.
+ */
+export function reservedKeyIssues(value: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const frames: Array<{ object: Record<string, unknown>; keys: string[]; next: number; prefix: string }> = [];
+  const enter = (candidate: unknown, prefix: string) => {
+    if (candidate === null || typeof candidate !== 'object') return;
+    const object = candidate as Record<string, unknown>;
+    frames.push({ object, keys: Object.keys(object), next: 0, prefix });
+  };
+  enter(value, '');
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1];
+    if (frame.next === frame.keys.length) {
+      frames.pop();
+      continue;
+    }
+    const key = frame.keys[frame.next++];
+    const field = frame.prefix ? `${frame.prefix}.${key}` : key;
+    if (RESERVED_KEYS.has(key)) issues.push({ field, messages: [`property ${key} is not allowed`] });
+    else enter(frame.object[key], field);
+  }
+  return issues;
 }
 
 /**
- * class-transformer silently drops keys named like Object.prototype members before
- * validation sees them; refuse them instead, like any other unknown property.
+ * The pipe's own checks before class-validator runs: a body sent as anything but JSON is
+ * refused (415) on the routes that take one, and class-transformer silently drops keys named
+ * like Object.prototype members, so they are refused instead, like any other unknown property.
  */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value === NON_JSON_BODY) throw new UnsupportedMediaType();
     if (metadata.type === 'body' || metadata.type === 'query') {
       const issues = reservedKeyIssues(value);
       if (issues.length > 0) throw new RequestValidationFailed(issues);
@@ -37,7 +57,10 @@ class StrictValidationPipe extends ValidationPipe {
   }
 }
 
-/** The global validation pipe: strict DTOs, unknown fields rejected, issues per field. */
+/**
+ * The global validation pipe: strict DTOs, unknown fields rejected, issues per field (at most
+ * MAX_ERROR_DETAILS of them, then a count of the rest).
+ */
 export function createValidationPipe(): ValidationPipe {
   return new StrictValidationPipe({
     whitelist: true,

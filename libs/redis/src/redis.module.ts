@@ -3,17 +3,18 @@ import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
-import { createRedisClient } from './redis.factory';
-
-/** How long start-up waits for the first Redis connection before going on without it. */
-const STARTUP_CONNECT_WAIT_MS = 2000;
+import { createRedisClient, REDIS_STARTUP_WAIT_MS } from './redis.factory';
 
 /** The shared command connection, or null when REDIS_URL is unset. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 export type RedisState = 'up' | 'down' | 'disabled';
 
-/** Owns the command connection: reports its state and closes it last on shutdown. */
+/**
+ * Owns the command connection: reports its state and closes it last on shutdown. `up` means
+ * connected and past the handshake; whether commands answer in time is for the features that
+ * send them to tell.
+ */
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) readonly client: Redis | null) {}
@@ -28,6 +29,14 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 }
 
+/** What rate limiting does while Redis is unavailable, in words for the start-up warning. */
+function degradedLimiting(config: AppConfig): string {
+  if (!config.rateLimit.enabled) return 'rate limiting is off anyway';
+  return config.rateLimit.fallback === 'memory'
+    ? 'rate limits are counted in this instance’s memory'
+    : 'rate limiting fails open';
+}
+
 /** Redis when configured: one command connection shared by every feature. */
 @Global()
 @Module({
@@ -37,20 +46,27 @@ export class RedisConnection implements OnApplicationShutdown {
       inject: [AppConfig, PINO_LOGGER],
       useFactory: async (config: AppConfig, logger: Logger): Promise<Redis | null> => {
         if (!config.redisUrl) return null;
-        const client = createRedisClient(config.redisUrl, 'commands');
+        const client = createRedisClient(config.redisUrl, 'commands', config.redisCommandTimeoutMs);
         // Connection errors are reported by the features that notice them (one line per
         // outage); without a listener ioredis would print every reconnect attempt.
         client.on('error', () => undefined);
-        // Give the first connection a moment, so limits apply from the first request. An
-        // unreachable Redis does not hold start-up: the service starts degraded.
+        // Give the first connection a moment, so limits apply from the first request. A Redis
+        // that is unreachable, or accepts connections but never answers, does not hold
+        // start-up: the service starts degraded, with this one line, and recovers by itself.
         const ready = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), STARTUP_CONNECT_WAIT_MS);
+          const timer = setTimeout(() => resolve(false), REDIS_STARTUP_WAIT_MS);
           client.once('ready', () => {
             clearTimeout(timer);
             resolve(true);
           });
         });
-        if (!ready) logger.warn('redis not reachable at start-up; starting without it, it will reconnect by itself');
+        if (!ready) {
+          logger.warn(
+            { waitedMs: REDIS_STARTUP_WAIT_MS },
+            `redis not answering at start-up: starting degraded (${degradedLimiting(config)}; fleet auth ` +
+              'sync falls back to the database poll); it reconnects by itself',
+          );
+        }
         return client;
       },
     },

@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
-import { createRedisClient, REDIS_CLIENT } from '@app/redis';
+import { createRedisClient, REDIS_CLIENT, REDIS_STARTUP_WAIT_MS } from '@app/redis';
 import { ApiKeysRepository } from './api-keys.repository';
 import { KeysFileMissing } from './auth.errors';
 import { KeyRegistry, ReloadOptions, ReloadScope } from './key-registry.service';
@@ -12,6 +12,9 @@ import { AuthReloader } from './reload-steps';
 
 /** Without a message (no Redis, or one missed), minted and revoked keys are noticed this fast. */
 export const DB_KEYS_POLL_INTERVAL_MS = 5000;
+
+/** While the subscription is not confirmed on a ready connection, it is tried again this often. */
+const SUBSCRIBE_RETRY_MS = 1000;
 
 /** The channel auth changes are announced on, under REDIS_KEY_PREFIX. */
 export const authChannel = (prefix: string): string => `${prefix}:auth:reload`;
@@ -28,7 +31,9 @@ interface ReloadMessage {
  * publishes on the auth channel; every other instance re-reads the same sources. As a
  * safety net (and the only path without REDIS_URL) every instance also polls the key table
  * and re-reads the database keys when they changed, so minted and revoked keys reach all
- * instances within DB_KEYS_POLL_INTERVAL_MS even when a message is lost.
+ * instances within DB_KEYS_POLL_INTERVAL_MS even when a message is lost. Start-up waits for the
+ * subscription at most REDIS_STARTUP_WAIT_MS: past it the instance starts on the poll alone
+ * and subscribes whenever Redis answers.
  */
 @Injectable()
 export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,6 +42,11 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly channel: string;
   private pollTimer: NodeJS.Timeout | undefined;
   private lastSignature: string | null = null;
+  private subscribed = false;
+  /** Set once start-up went on without the subscription, so its arrival is logged. */
+  private startedUnsubscribed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private onFirstSubscription: (() => void) | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -54,22 +64,62 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
     this.pollTimer = setInterval(() => void this.pollDatabase(), DB_KEYS_POLL_INTERVAL_MS);
     this.pollTimer.unref();
     if (!this.config.redisUrl) return;
-    // A subscriber connection queues its SUBSCRIBE until connected and re-subscribes after
-    // every reconnect, so instances rejoin the channel by themselves after a Redis outage.
-    this.subscriber = createRedisClient(this.config.redisUrl, 'auth-sync', {
-      enableOfflineQueue: true,
-      commandTimeout: undefined,
-    });
+    const firstSubscription = new Promise<void>((resolve) => (this.onFirstSubscription = resolve));
+    // The connection subscribes whenever it is ready (again), so instances rejoin the channel by
+    // themselves after an outage. Its handshake is bounded like any command, so a Redis that
+    // accepts connections but never answers is reconnected to rather than waited on forever.
+    this.subscriber = createRedisClient(this.config.redisUrl, 'auth-sync', REDIS_STARTUP_WAIT_MS);
     this.subscriber.on('error', () => undefined);
+    this.subscriber.on('ready', () => void this.subscribe());
+    this.subscriber.on('close', () => (this.subscribed = false));
     this.subscriber.on('message', (_channel: string, payload: string) => void this.onMessage(payload));
-    await this.subscriber.subscribe(this.channel).catch((error: Error) => {
-      this.logger.warn({ err: error }, 'auth sync: subscribe failed; will retry on reconnect');
-    });
+    // When the command connection did not answer either, the Redis module has logged the
+    // degraded start: there is nothing to wait for.
+    const wait = this.redis?.status === 'ready' ? REDIS_STARTUP_WAIT_MS : 0;
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      firstSubscription.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), wait))),
+    ]);
+    clearTimeout(timer);
+    if (inTime) return;
+    this.startedUnsubscribed = true;
+    if (wait > 0) {
+      this.logger.warn(
+        { waitedMs: wait },
+        'auth sync: Redis did not confirm the subscription at start-up; minted and revoked keys arrive by ' +
+          'the database poll until it does',
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.pollTimer);
+    clearTimeout(this.retryTimer);
     this.subscriber?.disconnect();
+  }
+
+  /** Subscribes on a ready connection; retried while it stays ready without a confirmation. */
+  private async subscribe(): Promise<void> {
+    const subscriber = this.subscriber;
+    if (!subscriber || this.subscribed) return;
+    clearTimeout(this.retryTimer);
+    try {
+      await subscriber.subscribe(this.channel);
+    } catch {
+      if (subscriber.status === 'ready') {
+        this.retryTimer = setTimeout(() => void this.subscribe(), SUBSCRIBE_RETRY_MS);
+        this.retryTimer.unref();
+      }
+      return;
+    }
+    this.subscribed = true;
+    this.onFirstSubscription?.();
+    this.onFirstSubscription = undefined;
+    if (this.startedUnsubscribed) {
+      this.startedUnsubscribed = false;
+      this.logger.info('auth sync: subscribed; reloads on other instances reach this one again');
+    }
   }
 
   private async pollDatabase(): Promise<void> {

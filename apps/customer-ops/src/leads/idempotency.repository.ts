@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '@app/database';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 
@@ -56,8 +56,24 @@ export class IdempotencyRepository {
     await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ tenant, key, state: 'in_flight' });
   }
 
-  async purgeExpired(now: Date): Promise<number> {
-    const result = await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ expiresAt: LessThan(now) });
+  /**
+   * Deletes up to `batch` records that expired before `now`, in one statement (the oldest
+   * first, through idx_idempotency_expires), and returns how many it deleted.
+   */
+  async purgeExpired(now: Date, batch: number): Promise<number> {
+    const repository = this.dataSource.getRepository(IdempotencyKeyEntity);
+    const expired = repository
+      .createQueryBuilder('expired')
+      .select(['expired.tenant', 'expired.key'])
+      .where('expired.expiresAt < :now')
+      .orderBy('expired.expiresAt', 'ASC')
+      .limit(batch);
+    const column = (name: string) => this.dataSource.driver.escape(name);
+    const result = await repository
+      .createQueryBuilder()
+      .delete()
+      .where(`(${column('tenant')}, ${column('key')}) IN (${expired.getQuery()})`, { now })
+      .execute();
     return result.affected ?? 0;
   }
 }

@@ -1,14 +1,18 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
+import { AppConfig, Clock } from '@app/config';
 import { TransactionRunner } from '@app/database';
 import { PINO_LOGGER } from '@app/http';
 import { IdempotencyKeyInvalid, IdempotencyKeyReused, IdempotentRequestInFlight } from './leads.errors';
 import { IdempotencyRepository } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
-const PURGE_INTERVAL_MS = 3_600_000;
+/** Expired records deleted per statement, so no purge holds a long lock or a huge transaction. */
+export const PURGE_BATCH_SIZE = 1000;
+/** Statements per purge run at most; what is left waits for the next run. */
+export const PURGE_MAX_BATCHES = 100;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const RELEASE_ATTEMPTS = 30;
 const RELEASE_RETRY_MS = 1000;
@@ -40,24 +44,33 @@ export function requestHash(body: unknown): string {
  * work and the stored response commit in one transaction; a repeat with the same body gets
  * the stored response (replayed), with another body a 422, and while the first is still
  * running a 409. A failed request releases its claim so the client can retry.
+ * Expired records are purged at start-up and then every IDEMPOTENCY_PURGE_INTERVAL.
  */
 @Injectable()
-export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
+export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
   private purgeTimer: NodeJS.Timeout | undefined;
+  private purging: Promise<number> | undefined;
 
   constructor(
     private readonly repository: IdempotencyRepository,
     private readonly transactions: TransactionRunner,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
-  onModuleInit(): void {
-    this.purgeTimer = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
+  /** Purges once before serving, so instances restarted more often than the interval still purge. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.purgeNow();
+    this.purgeTimer = setInterval(() => void this.purgeNow(), this.config.idempotencyPurgeIntervalMs);
     this.purgeTimer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.purgeTimer);
+    this.purgeTimer = undefined;
+    // Let a running purge finish before the database connection closes.
+    await this.purging;
   }
 
   validateKey(key: string): void {
@@ -73,7 +86,7 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
   ): Promise<IdempotentResult<T>> {
     this.validateKey(key);
     const hash = requestHash(request);
-    const now = new Date();
+    const now = this.clock.date();
     const holder = await this.repository.claim({
       tenant,
       key,
@@ -119,12 +132,29 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
     this.logger.warn('idempotency key claim could not be released; it is taken over once abandoned');
   }
 
-  private async purge(): Promise<void> {
+  /**
+   * Deletes the records expired by the clock's now, PURGE_BATCH_SIZE per statement, until a
+   * batch comes back short or PURGE_MAX_BATCHES ran; resolves to how many were deleted. A call
+   * while a purge is running joins it. Never rejects: a failure is logged and retried next run.
+   */
+  purgeNow(): Promise<number> {
+    this.purging ??= this.purge().finally(() => (this.purging = undefined));
+    return this.purging;
+  }
+
+  private async purge(): Promise<number> {
+    const now = this.clock.date();
+    let removed = 0;
     try {
-      const removed = await this.repository.purgeExpired(new Date());
-      if (removed > 0) this.logger.debug({ removed }, 'expired idempotency keys removed');
+      for (let batch = 0; batch < PURGE_MAX_BATCHES; batch++) {
+        const deleted = await this.repository.purgeExpired(now, PURGE_BATCH_SIZE);
+        removed += deleted;
+        if (deleted < PURGE_BATCH_SIZE) break;
+      }
     } catch (error) {
-      this.logger.warn({ err: error }, 'idempotency key purge failed');
+      this.logger.warn({ err: error, removed }, 'idempotency key purge failed');
     }
+    if (removed > 0) this.logger.debug({ removed }, 'expired idempotency keys removed');
+    return removed;
   }
 }

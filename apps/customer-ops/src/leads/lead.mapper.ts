@@ -1,4 +1,4 @@
-import { LeadDetailDto, LeadDto } from './dto/lead.view';
+import { LeadDetailDto, LeadDto, OutcomeEntryDto } from './dto/lead.view';
 import { LeadOutcomeEntity } from './entities/lead-outcome.entity';
 import { LeadEntity } from './entities/lead.entity';
 
@@ -19,14 +19,16 @@ export function toLeadDto(lead: LeadEntity): LeadDto {
   };
 }
 
-export function toLeadDetailDto(lead: LeadEntity, history: LeadOutcomeEntity[]): LeadDetailDto {
+export function toOutcomeEntryDto(entry: LeadOutcomeEntity): OutcomeEntryDto {
   return {
-    ...toLeadDto(lead),
-    outcomes: history.map((entry) => ({
-      outcome: entry.outcome,
-      notes: entry.notes,
-      timeToConversionSeconds: entry.timeToConversionSeconds,
-      recordedAt: entry.recordedAt.toISOString(),
-    })),
+    outcome: entry.outcome,
+    notes: entry.notes,
+    timeToConversionSeconds: entry.timeToConversionSeconds,
+    recordedAt: entry.recordedAt.toISOString(),
   };
+}
+
+/** `history` oldest first; `truncated` when older entries exist beyond it. */
+export function toLeadDetailDto(lead: LeadEntity, history: LeadOutcomeEntity[], truncated: boolean): LeadDetailDto {
+  return { ...toLeadDto(lead), outcomes: history.map(toOutcomeEntryDto), outcomesTruncated: truncated };
 }

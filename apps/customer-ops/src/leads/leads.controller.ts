@@ -14,8 +14,15 @@ import type { ReplyWriter } from '@app/http';
 import { ApiKeyAuth, CurrentTenant } from '../auth/auth.decorators';
 import { RateLimitFamily } from '../rate-limit/rate-limit.decorators';
 import { CaptureLeadDto } from './dto/capture-lead.dto';
-import { LeadIdParams, ListLeadsQuery, SearchLeadsQuery } from './dto/lead-queries.dto';
-import { LeadDetailDto, LeadDto, LeadPageDto, OutcomeAnalyticsDto, SearchResultsDto } from './dto/lead.view';
+import { LeadIdParams, ListLeadsQuery, ListOutcomesQuery, SearchLeadsQuery } from './dto/lead-queries.dto';
+import {
+  LeadDetailDto,
+  LeadDto,
+  LeadPageDto,
+  OutcomeAnalyticsDto,
+  OutcomePageDto,
+  SearchResultsDto,
+} from './dto/lead.view';
 import { OutcomeRecordedDto, RecordOutcomeDto } from './dto/record-outcome.dto';
 import { LeadSearchService } from './lead-search.service';
 import { LeadsService } from './leads.service';
@@ -71,11 +78,24 @@ export class LeadsController {
   }
 
   @Get('leads/:id')
-  @ApiOperation({ summary: 'One lead with its outcome history' })
+  @ApiOperation({ summary: 'One lead with its latest 50 outcomes (outcomesTruncated: true when there are more)' })
   @ApiOkResponse({ type: LeadDetailDto })
   @ApiNotFoundResponse({ description: 'No such lead for this tenant' })
   get(@CurrentTenant() tenant: string, @Param() params: LeadIdParams): Promise<LeadDetailDto> {
     return this.leads.get(tenant, params.id);
+  }
+
+  @Get('leads/:id/outcomes')
+  @ApiOperation({ summary: "A lead's whole outcome history, newest first, with cursor pagination" })
+  @ApiOkResponse({ type: OutcomePageDto })
+  @ApiNotFoundResponse({ description: 'No such lead for this tenant' })
+  @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
+  outcomeHistory(
+    @CurrentTenant() tenant: string,
+    @Param() params: LeadIdParams,
+    @Query() query: ListOutcomesQuery,
+  ): Promise<OutcomePageDto> {
+    return this.outcomes.history(tenant, params.id, query);
   }
 
   @Post('leads/:id/outcome')

@@ -36,9 +36,12 @@ export const LEADS_METRIC_PROVIDERS = [
   LEAD_CONVERSION_RATE.provider,
 ];
 
-const CONVERSION_REFRESH_MS = 30_000;
+export const CONVERSION_REFRESH_MS = 30_000;
 
-/** Updates the lead metrics. The conversion rate is read from the database, so it survives restarts. */
+/**
+ * Updates the lead metrics. The conversion rate is read from the database, so it survives
+ * restarts: at start-up and then every CONVERSION_REFRESH_MS.
+ */
 @Injectable()
 export class LeadsMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
@@ -69,9 +72,12 @@ export class LeadsMetrics implements OnApplicationBootstrap, OnApplicationShutdo
     this.scores.observe(score);
   }
 
-  async outcome(outcome: string): Promise<void> {
+  /**
+   * Counts one outcome recording. The conversion rate is not refreshed here: it aggregates every
+   * tenant's leads, too costly for each request; the timer keeps it at most CONVERSION_REFRESH_MS old.
+   */
+  outcome(outcome: string): void {
     this.outcomes.inc({ outcome });
-    await this.refreshConversionRate();
   }
 
   async refreshConversionRate(): Promise<void> {

@@ -41,11 +41,35 @@ export class LeadsRepository {
     return this.dataSource.getRepository(LeadEntity).findOneBy({ tenant, id });
   }
 
-  history(tenant: string, leadId: string): Promise<LeadOutcomeEntity[]> {
-    return this.dataSource.getRepository(LeadOutcomeEntity).find({
-      where: { tenant, leadId },
-      order: { recordedAt: 'ASC', id: 'ASC' },
-    });
+  /**
+   * A lead's outcome history, newest first by (recordedAt, id), after the cursor when given:
+   * at most `take` rows, in one statement (idx_lead_outcomes_tenant_lead).
+   */
+  outcomesNewestFirst(
+    tenant: string,
+    leadId: string,
+    after: PageCursor | null,
+    take: number,
+  ): Promise<LeadOutcomeEntity[]> {
+    const query = this.dataSource
+      .getRepository(LeadOutcomeEntity)
+      .createQueryBuilder('o')
+      .where('o.tenant = :tenant', { tenant })
+      .andWhere('o.leadId = :leadId', { leadId });
+    if (after) {
+      query.andWhere(
+        new Brackets((q) =>
+          q
+            .where('o.recordedAt < :afterAt', { afterAt: after.createdAt })
+            .orWhere('(o.recordedAt = :afterAt AND o.id < :afterId)', { afterAt: after.createdAt, afterId: after.id }),
+        ),
+      );
+    }
+    return query.orderBy('o.recordedAt', 'DESC').addOrderBy('o.id', 'DESC').limit(take).getMany();
+  }
+
+  exists(tenant: string, id: string): Promise<boolean> {
+    return this.dataSource.getRepository(LeadEntity).existsBy({ tenant, id });
   }
 
   /** Newest first; `limit + 1` rows so the caller can tell whether another page exists. */

@@ -15,6 +15,9 @@ import { LeadsMetrics } from './leads.metrics';
 import { LeadsRepository, TenantLeadCounts } from './leads.repository';
 import { ConversionPredictor } from '../model/conversion-predictor.service';
 
+/** Outcomes a lead's detail carries; the rest are paged at GET /v1/leads/:id/outcomes. */
+export const OUTCOMES_IN_DETAIL = 50;
+
 /** Text search matches against: name, company and details, lower-cased once at capture. */
 export function searchTextOf(dto: Pick<CaptureLeadDto, 'name' | 'company' | 'details'>): string {
   return [dto.name, dto.company, dto.details].filter(Boolean).join('\n').toLowerCase();
@@ -48,10 +51,13 @@ export class LeadsService {
     return this.repository.eraseTenant(tenant, manager);
   }
 
+  /** The lead with its latest OUTCOMES_IN_DETAIL outcomes (oldest first): never the whole history. */
   async get(tenant: string, id: string): Promise<LeadDetailDto> {
     const lead = await this.repository.findOne(tenant, id);
     if (!lead) throw new LeadNotFound(id);
-    return toLeadDetailDto(lead, await this.repository.history(tenant, id));
+    const newest = await this.repository.outcomesNewestFirst(tenant, id, null, OUTCOMES_IN_DETAIL + 1);
+    const truncated = newest.length > OUTCOMES_IN_DETAIL;
+    return toLeadDetailDto(lead, newest.slice(0, OUTCOMES_IN_DETAIL).reverse(), truncated);
   }
 
   async list(tenant: string, query: ListLeadsQuery): Promise<LeadPageDto> {

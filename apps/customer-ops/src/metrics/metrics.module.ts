@@ -1,15 +1,44 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, register, Registry } from 'prom-client';
+import { AppConfig } from '@app/config';
+import { PINO_LOGGER } from '@app/http';
 import { HttpMetrics } from './http-metrics.service';
 import { HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_TOTAL } from './http.metrics';
 import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { API_TENANTS_COUNT } from './tenants.metrics';
 
+/** The default metric that names the exact Node.js version: exported only with METRICS_DEFAULT=true. */
+const NODE_VERSION_METRIC = 'nodejs_version_info';
+
+/** prom-client's default process and Node metrics, created once per process (they observe the process). */
+let processMetrics: Registry | null = null;
+
 /**
- * /metrics (default process and Node metrics on), the HTTP request metrics, and the shared
- * gauges other features update. Feature-specific metrics are declared by their features
- * with defineCounter/defineGauge/defineHistogram (see docs/METRICS_GUIDE.md).
+ * Puts the default metrics in the registry /metrics serves: all of them with METRICS_DEFAULT=true,
+ * otherwise all but nodejs_version_info (the dashboards and alerts in deploy/ use some of the
+ * others). Idempotent, so apps booted one after another in one process agree with their config.
+ */
+function exportDefaultMetrics(includeNodeVersion: boolean): void {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  for (const { name } of processMetrics.getMetricsAsArray()) {
+    const wanted = includeNodeVersion || name !== NODE_VERSION_METRIC;
+    const exported = register.getSingleMetric(name) !== undefined;
+    const metric = processMetrics.getSingleMetric(name);
+    if (wanted && !exported && metric) register.registerMetric(metric);
+    if (!wanted && exported) register.removeSingleMetric(name);
+  }
+}
+
+/**
+ * /metrics (default process and Node metrics, see exportDefaultMetrics), the HTTP request
+ * metrics, and the shared gauges other features update. Feature-specific metrics are declared
+ * by their features with defineCounter/defineGauge/defineHistogram (see docs/METRICS_GUIDE.md).
  */
 @Global()
 @Module({
@@ -17,7 +46,8 @@ import { API_TENANTS_COUNT } from './tenants.metrics';
     PrometheusModule.register({
       path: '/metrics',
       controller: MetricsController,
-      defaultMetrics: { enabled: true },
+      // Registered by this module, per METRICS_DEFAULT (the library's switch is all or nothing).
+      defaultMetrics: { enabled: false },
     }),
   ],
   providers: [
@@ -29,4 +59,22 @@ import { API_TENANTS_COUNT } from './tenants.metrics';
   ],
   exports: [API_TENANTS_COUNT.provider],
 })
-export class MetricsModule {}
+export class MetricsModule implements OnModuleInit, OnApplicationBootstrap {
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    exportDefaultMetrics(this.config.metricsDefault);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.isProduction && !this.config.metricsToken) {
+      this.logger.warn(
+        'GET /metrics is open (NODE_ENV=production without METRICS_TOKEN): anyone who reaches the port can ' +
+          'read it; set METRICS_TOKEN (and give Prometheus the same token) unless the port is private',
+      );
+    }
+  }
+}

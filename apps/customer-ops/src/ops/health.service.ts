@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { DatabaseHealth } from '@app/database';
 import { RedisConnection } from '@app/redis';
+import { RateLimitStore } from '../rate-limit/rate-limit.store';
 import { HealthChecksDto, HealthDto, ReadinessDto } from './dto/health.dto';
 import { LifecycleService } from './lifecycle.service';
 
@@ -11,17 +12,29 @@ export class HealthService {
     private readonly config: AppConfig,
     private readonly database: DatabaseHealth,
     private readonly redis: RedisConnection,
+    private readonly limiter: RateLimitStore,
     private readonly lifecycle: LifecycleService,
   ) {}
 
-  private async checks(): Promise<HealthChecksDto> {
-    return { database: await this.database.ping(), redis: this.redis.state() };
+  /**
+   * `down`: no working connection. `degraded`: connected, but the rate limiter is not counting
+   * in Redis (calls time out or fail) and serves per RATE_LIMIT_FALLBACK. Neither call here
+   * waits on Redis.
+   */
+  private redisState(): HealthChecksDto['redis'] {
+    const connection = this.redis.state();
+    if (connection === 'up' && this.limiter.degraded()) return 'degraded';
+    return connection;
   }
 
-  /** Liveness: always answers while the process runs; `degraded` when a dependency is down. */
+  private async checks(): Promise<HealthChecksDto> {
+    return { database: await this.database.ping(), redis: this.redisState() };
+  }
+
+  /** Liveness: always answers while the process runs; `degraded` when a dependency is down or degraded. */
   async health(): Promise<HealthDto> {
     const checks = await this.checks();
-    const degraded = Object.values(checks).some((state) => state === 'down');
+    const degraded = Object.values(checks).some((state) => state === 'down' || state === 'degraded');
     return {
       status: degraded ? 'degraded' : 'ok',
       uptimeSeconds: this.lifecycle.uptimeSeconds(),

@@ -83,6 +83,7 @@ describe('quotaPeriod', () => {
   it('requestsPerDay is the UTC calendar day', () => {
     expect(quotaPeriod('requestsPerDay', at('2026-12-02T23:59:59.999Z'))).toEqual({
       id: '2026-12-02',
+      startsAtMs: at('2026-12-02T00:00:00.000Z'),
       resetsAtMs: at('2026-12-03T00:00:00.000Z'),
     });
     expect(quotaPeriod('requestsPerDay', at('2026-12-03T00:00:00.000Z')).id).toBe('2026-12-03');
@@ -92,12 +93,16 @@ describe('quotaPeriod', () => {
   it.each(['requestsPerMonth', 'leadsPerMonth'] as const)('%s is the UTC calendar month', (name) => {
     expect(quotaPeriod(name, at('2026-12-02T10:00:00Z'))).toEqual({
       id: '2026-12',
+      startsAtMs: at('2026-12-01T00:00:00.000Z'),
       resetsAtMs: at('2027-01-01T00:00:00.000Z'),
     });
     expect(quotaPeriod(name, at('2028-02-29T23:59:59.999Z'))).toEqual({
       id: '2028-02',
+      startsAtMs: at('2028-02-01T00:00:00.000Z'),
       resetsAtMs: at('2028-03-01T00:00:00.000Z'),
     });
+    // Back in time (a test clock): the period is computed again, not taken from the last one.
+    expect(quotaPeriod(name, at('2026-11-30T23:59:59.999Z')).id).toBe('2026-11');
     expect(quotaPeriod(name, at('2027-01-01T00:00:00.000Z')).id).toBe('2027-01');
   });
 });

@@ -61,15 +61,33 @@ export function namedWindows(windows: ReadonlyArray<{ limit: number; windowSecon
 }
 
 /** Quota periods are UTC calendar days and months. */
-export function quotaPeriod(name: QuotaName, nowMs: number): { id: string; resetsAtMs: number } {
+export interface QuotaPeriod {
+  id: string;
+  startsAtMs: number;
+  resetsAtMs: number;
+}
+
+/** The last period computed per quota: every request of a day or month shares it. */
+const CURRENT_PERIOD = new Map<QuotaName, QuotaPeriod>();
+
+/** The UTC day (requestsPerDay) or month (the monthly quotas) that `nowMs` falls in. */
+export function quotaPeriod(name: QuotaName, nowMs: number): QuotaPeriod {
+  const cached = CURRENT_PERIOD.get(name);
+  if (cached && nowMs >= cached.startsAtMs && nowMs < cached.resetsAtMs) return cached;
   const now = new Date(nowMs);
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth();
   const iso = now.toISOString();
-  if (name === 'requestsPerDay') {
-    return { id: iso.slice(0, 10), resetsAtMs: Date.UTC(year, month, now.getUTCDate() + 1) };
-  }
-  return { id: iso.slice(0, 7), resetsAtMs: Date.UTC(year, month + 1, 1) };
+  const period =
+    name === 'requestsPerDay'
+      ? {
+          id: iso.slice(0, 10),
+          startsAtMs: Date.UTC(year, month, now.getUTCDate()),
+          resetsAtMs: Date.UTC(year, month, now.getUTCDate() + 1),
+        }
+      : { id: iso.slice(0, 7), startsAtMs: Date.UTC(year, month, 1), resetsAtMs: Date.UTC(year, month + 1, 1) };
+  CURRENT_PERIOD.set(name, period);
+  return period;
 }
 
 export function quotaAppliesTo(name: QuotaName, request: { isLeadCapture: boolean }): boolean {

@@ -11,17 +11,22 @@ import { MemoryLimiterStorage } from './memory-limiter.storage';
 import { RATE_LIMIT_BACKEND_UP, RATE_LIMIT_FAIL_OPEN_TOTAL } from './rate-limit.metrics';
 import { RedisLimiterStorage } from './redis-limiter.storage';
 
-/** After a Redis failure, skip Redis for this long before trying again (no per-request timeouts). */
+/**
+ * After a Redis failure, skip Redis for this long before trying again, so a stalled Redis
+ * costs one request per interval a REDIS_COMMAND_TIMEOUT_MS wait, not every request.
+ */
 export const BACKEND_RETRY_AFTER_MS = 1000;
 
 export type StorageKind = 'redis' | 'memory';
 
 /**
  * Where rate-limit counters live. With REDIS_URL: Redis, shared by every instance. When Redis
- * is unreachable or slow the store degrades per request instead of failing it: `open` serves
- * the request unchecked (counted in rate_limit_fail_open_total), `memory` counts it in this
- * instance's memory. One log line marks the start of an outage and one its end; limiting
- * resumes by itself once Redis answers again. Without REDIS_URL: memory, one instance.
+ * is unreachable or slow (each call is bounded by REDIS_COMMAND_TIMEOUT_MS) the store degrades
+ * per request instead of failing it: `open` serves the request unchecked (counted in
+ * rate_limit_fail_open_total), `memory` counts it in this instance's memory. One log line marks
+ * the start of an outage and one its end (a start without Redis is announced once, by the
+ * Redis module); limiting resumes by itself once Redis answers again. Without REDIS_URL:
+ * memory, one instance.
  */
 @Injectable()
 export class RateLimitStore implements OnModuleInit {
@@ -52,8 +57,22 @@ export class RateLimitStore implements OnModuleInit {
     // The connection's own events mark outages as soon as they are visible.
     this.redis.on('close', () => this.markDown('connection closed'));
     this.redis.on('ready', () => this.markUp());
-    if (this.redis.status === 'ready') this.markUp();
-    else this.backendGauge.set(0);
+    if (this.redis.status === 'ready') {
+      this.markUp();
+      return;
+    }
+    // Redis did not answer within the start-up wait, which the Redis module has logged: start
+    // degraded without a second line; the recovery is logged when it answers.
+    this.state = 'down';
+    this.backendGauge.set(0);
+  }
+
+  /**
+   * True while limits are not counted in Redis although REDIS_URL is set: Redis unreachable,
+   * stalled (calls timing out) or failing, and requests served per RATE_LIMIT_FALLBACK.
+   */
+  degraded(): boolean {
+    return this.kind === 'redis' && this.state === 'down';
   }
 
   /** The decision, or null when the request must be served unchecked (Redis down, fallback open). */

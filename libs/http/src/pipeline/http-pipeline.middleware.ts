@@ -2,6 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig } from '@app/config';
 import { RequestCompletionMiddleware } from '../observability/request-completion.middleware';
+import { ApiCacheMiddleware } from './api-cache.middleware';
 import { HostAllowlistMiddleware } from './host-allowlist.middleware';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { RequestIdMiddleware } from './request-id.middleware';
@@ -12,7 +13,8 @@ type Step = { use(req: IncomingMessage, res: ServerResponse, next: Next): unknow
 
 /**
  * The shared pipeline as one middleware, so each request passes one framework layer instead
- * of six: request id, completion observer (access log and metrics), security headers, host
+ * of seven: request id, completion observer (access log and metrics), security headers, no-store
+ * caching of API responses, host
  * allow-list, CORS, then JSON body parsing (express only: Fastify parses with the same rules,
  * see configureFastify). A step's error, thrown or passed on, goes to the exception filter.
  */
@@ -25,6 +27,7 @@ export class HttpPipelineMiddleware implements NestMiddleware {
     requestId: RequestIdMiddleware,
     completion: RequestCompletionMiddleware,
     helmet: HelmetMiddleware,
+    apiCache: ApiCacheMiddleware,
     host: HostAllowlistMiddleware,
     cors: CorsMiddleware,
     json: JsonBodyMiddleware,
@@ -33,6 +36,7 @@ export class HttpPipelineMiddleware implements NestMiddleware {
       requestId,
       completion,
       helmet,
+      apiCache,
       host,
       cors,
       ...(config.httpAdapter === 'express' ? [json] : []),

@@ -1,8 +1,17 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/config';
-import { DomainError, MalformedJson, PayloadTooLarge, UnsupportedBodyEncoding } from '../errors';
+import {
+  DomainError,
+  JsonTooDeep,
+  MalformedJson,
+  PayloadTooLarge,
+  UnreadableBody,
+  UnsupportedBodyEncoding,
+} from '../errors';
+import { exceedsJsonDepth } from './json-depth';
 
 /** JSON bodies are UTF-8: a content type naming another charset is refused (415). */
 export function isUtf8(contentType: string | undefined): boolean {
@@ -10,12 +19,28 @@ export function isUtf8(contentType: string | undefined): boolean {
   return !charset || charset === 'utf-8' || charset === 'utf8';
 }
 
+/** A request carries a body when it is chunked or declares a non-zero length (as type-is decides). */
+export function hasRequestBody(headers: IncomingHttpHeaders): boolean {
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && length.trim() !== '' && Number(length) > 0;
+}
+
+/**
+ * What a request's body is when it was sent with a content type other than JSON (or none):
+ * not read, and refused (415) by the validation pipe on routes that take a body. Routes
+ * without a body ignore it, and a request with no body at all has none.
+ */
+export const NON_JSON_BODY: object = Object.freeze({ nonJsonBody: true });
+
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
 }
 
 function toDomainError(error: BodyParserError, limitBytes: number): DomainError {
+  // Raised by the depth check (body-parser's verify hook), passed through as is.
+  if (error instanceof DomainError) return error;
   switch (error.type) {
     case 'entity.too.large':
       return new PayloadTooLarge(limitBytes);
@@ -26,13 +51,13 @@ function toDomainError(error: BodyParserError, limitBytes: number): DomainError 
     case 'charset.unsupported':
       return new UnsupportedBodyEncoding('charset');
     default:
-      return new DomainError('bad_request', 'UNREADABLE_BODY', 'Request body could not be read');
+      return new UnreadableBody();
   }
 }
 
 /**
- * JSON body parsing with the configured size limit. Parser failures are thrown as domain
- * errors so they reach the global filter and come back in the standard envelope.
+ * JSON body parsing with the configured size and nesting limits. Parser failures are thrown as
+ * domain errors so they reach the global filter and come back in the standard envelope.
  */
 @Injectable()
 export class JsonBodyMiddleware implements NestMiddleware {
@@ -41,7 +66,15 @@ export class JsonBodyMiddleware implements NestMiddleware {
 
   constructor(config: AppConfig) {
     this.limitBytes = config.bodyLimitBytes;
-    this.parse = json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+    const maxDepth = config.jsonMaxDepth;
+    this.parse = json({
+      limit: config.bodyLimitBytes,
+      type: ['application/json', 'application/*+json'],
+      // Measured on the raw bytes before JSON.parse, so deep bodies never reach validation.
+      verify: (_req, _res, body) => {
+        if (exceedsJsonDepth(body, maxDepth)) throw new JsonTooDeep(maxDepth);
+      },
+    });
   }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
@@ -53,6 +86,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
         error ? reject(toDomainError(error as BodyParserError, this.limitBytes)) : resolve(),
       );
     });
+    if (req.body === undefined && hasRequestBody(req.headers)) req.body = NON_JSON_BODY;
     next();
   }
 }

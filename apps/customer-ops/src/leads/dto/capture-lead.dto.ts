@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { IsEmailAddress, IsStorableText, MaxCodePoints } from './text-validators';
+import {
+  HasMinDigits,
+  IsEmailAddress,
+  IsStorableMultilineText,
+  IsStorableText,
+  MaxCodePoints,
+} from './text-validators';
 
 const PHONE = /^[0-9 +().-]{7,32}$/;
 const hasNoContact = (dto: CaptureLeadDto) => dto.phone == null && dto.email == null;
@@ -18,12 +24,13 @@ export class CaptureLeadDto {
     minLength: 7,
     maxLength: 32,
     example: '+1 (555) 010-2030',
-    description: 'Phone or email is required',
+    description: 'Phone or email is required; digits, spaces and + ( ) - . with at least 7 digits',
   })
   @ValidateIf((dto: CaptureLeadDto) => dto.phone != null || hasNoContact(dto))
   @IsDefined({ message: 'phone or email is required' })
   @IsString()
   @Matches(PHONE, { message: 'phone must be 7-32 characters of digits, spaces and + ( ) - .' })
+  @HasMinDigits(7)
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 254, example: 'jane@example.com', description: 'Phone or email is required' })
@@ -43,12 +50,16 @@ export class CaptureLeadDto {
   @IsStorableText()
   company?: string;
 
-  @ApiPropertyOptional({ maxLength: 4000, example: 'URGENT: need an estimate for metal roof today' })
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    example: 'URGENT: need an estimate for metal roof today',
+    description: 'Free text: tab and line breaks allowed, other control and invisible characters refused',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
   @MaxCodePoints(4000)
-  @IsStorableText()
+  @IsStorableMultilineText()
   details?: string;
 
   @ApiPropertyOptional({ maxLength: 64, example: 'website' })

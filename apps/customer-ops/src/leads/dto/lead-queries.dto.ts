@@ -34,6 +34,14 @@ export class ListLeadsQuery {
   outcome?: string;
 }
 
+export class ListOutcomesQuery {
+  @PageLimit()
+  limit?: number;
+
+  @PageCursorParam()
+  cursor?: string;
+}
+
 export class SearchLeadsQuery {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'roof estimate' })
   @IsString()

@@ -69,8 +69,23 @@ export class OutcomeEntryDto {
 }
 
 export class LeadDetailDto extends LeadDto {
-  @ApiProperty({ type: [OutcomeEntryDto], description: 'Every recorded outcome, oldest first' })
+  @ApiProperty({
+    type: [OutcomeEntryDto],
+    maxItems: 50,
+    description: 'The latest 50 recorded outcomes, oldest first; GET /v1/leads/{id}/outcomes pages through all of them',
+  })
   outcomes: OutcomeEntryDto[];
+
+  @ApiProperty({ description: 'true when older outcomes exist than the ones in outcomes', example: false })
+  outcomesTruncated: boolean;
+}
+
+export class OutcomePageDto {
+  @ApiProperty({ type: [OutcomeEntryDto], description: 'Newest first' })
+  items: OutcomeEntryDto[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
 }
 
 export class LeadPageDto {

@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One recorded outcome; a lead's history is every row with its id, oldest first. */
+/** One recorded outcome; a lead's history is every row with its id, ordered by (recordedAt, id). */
 @Entity('lead_outcomes')
+@Index('idx_lead_outcomes_tenant_lead', ['tenant', 'leadId', 'recordedAt'])
 export class LeadOutcomeEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

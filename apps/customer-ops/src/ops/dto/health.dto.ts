@@ -4,8 +4,14 @@ export class HealthChecksDto {
   @ApiProperty({ enum: ['up', 'down'], example: 'up' })
   database: 'up' | 'down';
 
-  @ApiProperty({ enum: ['up', 'down', 'disabled'], example: 'up', description: 'disabled when REDIS_URL is unset' })
-  redis: 'up' | 'down' | 'disabled';
+  @ApiProperty({
+    enum: ['up', 'down', 'degraded', 'disabled'],
+    example: 'up',
+    description:
+      'down: no working connection; degraded: connected, but rate-limit calls time out or fail and ' +
+      'limiting follows RATE_LIMIT_FALLBACK; disabled: REDIS_URL is unset',
+  })
+  redis: 'up' | 'down' | 'degraded' | 'disabled';
 }
 
 export class HealthDto {

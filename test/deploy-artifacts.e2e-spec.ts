@@ -352,13 +352,13 @@ describe('Dockerfile', () => {
   const allRuns = stages.flatMap((stage) => args(stage, 'RUN')).join('\n');
   const stageNamed = (name: string) => stages.find((s) => s.name === name);
 
-  it('is multi-stage on node:20-bookworm-slim', () => {
+  it('is multi-stage on node:24-bookworm-slim', () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
     const names = new Set(stages.map((s) => s.name));
     for (const stage of stages) {
-      expect(stage.from === 'node:20-bookworm-slim' || names.has(stage.from)).toBe(true);
+      expect(stage.from === 'node:24-bookworm-slim' || names.has(stage.from)).toBe(true);
     }
-    expect(runtime.from).toBe('node:20-bookworm-slim');
+    expect(runtime.from).toBe('node:24-bookworm-slim');
   });
 
   it('compiles with a toolchain, builds with dev dependencies and ships production dependencies only', () => {
@@ -462,6 +462,13 @@ describe('.github/workflows/ci.yml', () => {
     expect(testJob.steps.map((s) => s.uses).filter(Boolean)).toEqual(
       expect.arrayContaining(['actions/checkout@v4', 'actions/setup-node@v4']),
     );
+    // Node.js 24 everywhere: the workflow reads .nvmrc, which says 24, as package.json's engines do.
+    expect(testJob.steps.find((s) => s.uses === 'actions/setup-node@v4')?.with).toMatchObject({
+      'node-version-file': '.nvmrc',
+    });
+    expect(readRepoFile('.nvmrc').trim()).toBe('24');
+    expect(readRepoFile('.node-version').trim()).toBe('24');
+    expect((JSON.parse(readRepoFile('package.json')) as { engines: { node: string } }).engines.node).toBe('>=24');
     const script = runs(testJob);
     // What .ci/run expects on the machine: Postgres on 5432 (a service with trust auth, as
     // .ci/run's default TEST_DATABASE_URL has no password), and the packages it would install.

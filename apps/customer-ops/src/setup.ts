@@ -4,7 +4,7 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig } from '@app/config';
+import { AppConfig, TrustProxySetting } from '@app/config';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
@@ -61,13 +61,20 @@ const DOMAIN_ERROR_CODES = [
 /** Options every app instance is created with (main.ts and the e2e suites alike). */
 export const APP_CREATE_OPTIONS = { bodyParser: false, bufferLogs: true, abortOnError: false } as const;
 
+/** TRUST_PROXY for Fastify, whose adapter options take a hop count only as a function. */
+function fastifyTrustProxy(
+  setting: TrustProxySetting,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** The HTTP platform named by HTTP_ADAPTER. */
 export function createHttpAdapter(config: AppConfig): AbstractHttpAdapter {
   if (config.httpAdapter === 'fastify') {
     const { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval } = serverTimeouts(config);
     return new FastifyAdapter({
       bodyLimit: config.bodyLimitBytes,
-      trustProxy: config.trustProxy,
+      trustProxy: fastifyTrustProxy(config.trustProxy),
       // Slow clients and idle connections: the limits applyServerTimeouts also sets (Fastify's
       // own keep-alive default, 72 s, would otherwise apply).
       requestTimeout,

@@ -38,10 +38,17 @@ interface BodyParserError extends Error {
   status?: number;
 }
 
-function toDomainError(error: BodyParserError, limitBytes: number): DomainError {
-  // Raised by the depth check (body-parser's verify hook), passed through as is.
-  if (error instanceof DomainError) return error;
+/**
+ * The depth check's failure, by body-parser error type rather than by class: body-parser wraps
+ * what its verify hook throws with http-errors, which keeps an error's own properties but may
+ * replace the object itself.
+ */
+const TOO_DEEP_TYPE = 'entity.too.deep';
+
+function toDomainError(error: BodyParserError, limitBytes: number, maxDepth: number): DomainError {
   switch (error.type) {
+    case TOO_DEEP_TYPE:
+      return new JsonTooDeep(maxDepth);
     case 'entity.too.large':
       return new PayloadTooLarge(limitBytes);
     case 'entity.parse.failed':
@@ -63,16 +70,17 @@ function toDomainError(error: BodyParserError, limitBytes: number): DomainError 
 export class JsonBodyMiddleware implements NestMiddleware {
   private readonly parse: RequestHandler;
   private readonly limitBytes: number;
+  private readonly maxDepth: number;
 
   constructor(config: AppConfig) {
     this.limitBytes = config.bodyLimitBytes;
-    const maxDepth = config.jsonMaxDepth;
+    const maxDepth = (this.maxDepth = config.jsonMaxDepth);
     this.parse = json({
       limit: config.bodyLimitBytes,
       type: ['application/json', 'application/*+json'],
       // Measured on the raw bytes before JSON.parse, so deep bodies never reach validation.
       verify: (_req, _res, body) => {
-        if (exceedsJsonDepth(body, maxDepth)) throw new JsonTooDeep(maxDepth);
+        if (exceedsJsonDepth(body, maxDepth)) throw Object.assign(new Error('JSON too deep'), { type: TOO_DEEP_TYPE });
       },
     });
   }
@@ -83,7 +91,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
     if (!isUtf8(req.headers['content-type'])) throw new UnsupportedBodyEncoding('charset');
     await new Promise<void>((resolve, reject) => {
       this.parse(req, res, (error?: unknown) =>
-        error ? reject(toDomainError(error as BodyParserError, this.limitBytes)) : resolve(),
+        error ? reject(toDomainError(error as BodyParserError, this.limitBytes, this.maxDepth)) : resolve(),
       );
     });
     if (req.body === undefined && hasRequestBody(req.headers)) req.body = NON_JSON_BODY;

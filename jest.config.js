@@ -29,9 +29,13 @@ const e2e = {
   slowTestThreshold: 30,
 };
 
-// Several API processes cannot share one SQLite file: the multi-instance suite is Postgres-only.
+// Several API processes cannot share one SQLite file: these suites are Postgres-only.
 const withoutPostgresOnlySuites = {
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/multi-instance.e2e-spec.ts'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/multi-instance.e2e-spec.ts',
+    '<rootDir>/test/concurrent-migrations.e2e-spec.ts',
+  ],
 };
 
 const withPostgres = Boolean(env.TEST_DATABASE_URL) || env.CI === 'true';

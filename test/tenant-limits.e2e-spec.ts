@@ -313,3 +313,45 @@ describeWithRedis('a tenant limit shared by two instances on one Redis', (redisU
     });
   });
 });
+
+describeWithRedis('plans reloaded on one instance reach the others', (redisUrl) => {
+  let db: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  const plansFile = join(tmpdir(), `co-plans-${randomKey('sync')}.json`);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const env = {
+      REQUIRE_API_KEY: 'true',
+      API_ADMIN_KEY: ADMIN_KEY,
+      PLANS_FILE: plansFile,
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: `co-plans-${randomKey('rl')}`,
+    };
+    a = await startTestApp(db.url, { env });
+    b = await startTestApp(db.url, { env });
+  });
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await db?.drop();
+  });
+
+  it('POST /ops/reload-auth on A: B knows the new plan within 2 s', async () => {
+    const onB = async () =>
+      (
+        await b
+          .http()
+          .post('/ops/tenants')
+          .set(admin)
+          .send({ tenant: uniqueTenant('SYNC'), plan: 'pro' })
+      ).status;
+    expect(await onB()).toBe(400);
+    writeFileSync(plansFile, JSON.stringify({ plans: PLANS }));
+    const reloaded = await a.http().post('/ops/reload-auth').set(admin);
+    expect(reloaded.body.plans).toBe(3);
+    expect(await eventually(async () => (await onB()) === 201, 2000)).toBeLessThan(2000);
+  });
+});

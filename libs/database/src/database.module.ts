@@ -1,11 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import type { Logger as PinoLogger } from 'pino';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
 import { buildDataSourceOptions } from './database.options';
 import { DatabaseHealth } from './database-health.service';
+import { runMigrationsLocked } from './migration-lock';
 import { TransactionRunner } from './transaction-runner';
 
 /** Error codes of a database that is not reachable (yet): network errors, Postgres starting up or full. */
@@ -70,6 +72,19 @@ function typeOrmLogger(logger: PinoLogger): TypeOrmLogger {
         retryDelay: 1000,
         toRetry: isUnreachableDatabase,
       }),
+      // MIGRATIONS_RUN: migrations run here, under the migration lock, rather than by TypeORM's
+      // own unlocked run during initialize().
+      dataSourceFactory: async (options?: DataSourceOptions) => {
+        const { migrationsRun, ...rest } = options as DataSourceOptions;
+        const dataSource = await new DataSource({ ...rest, migrationsRun: false } as DataSourceOptions).initialize();
+        try {
+          if (migrationsRun) await runMigrationsLocked(dataSource);
+        } catch (error) {
+          await dataSource.destroy();
+          throw error;
+        }
+        return dataSource;
+      },
     }),
   ],
   providers: [DatabaseHealth, TransactionRunner],

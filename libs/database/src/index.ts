@@ -4,3 +4,4 @@ export * from './database-health.service';
 export * from './migrations';
 export * from './unique-violation';
 export * from './transaction-runner';
+export * from './migration-lock';

@@ -43,7 +43,13 @@ describePostgres(`migrations under concurrency${skipReason}`, () => {
 
     it('all become ready, each migration is recorded once, and none logs an error', async () => {
       apis = await Promise.all(
-        Array.from({ length: 5 }, () => startApiProcess({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'true' }, 150_000)),
+        Array.from({ length: 5 }, () =>
+          startApiProcess(
+            // Five processes booting at once on two cores: give each start-up room.
+            { DATABASE_URL: db.url, MIGRATIONS_RUN: 'true', STARTUP_TIMEOUT_MS: '120000' },
+            150_000,
+          ),
+        ),
       );
       for (const api of apis) {
         const ready = await fetch(api.url('/readyz'));

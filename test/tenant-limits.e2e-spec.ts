@@ -9,6 +9,7 @@ import { parseSfList } from './support/structured-fields';
 import { TestClock } from './support/test-clock';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { twoInstances } from './support/two-instances';
 
 const admin = { 'x-admin-key': ADMIN_KEY };
 const PLANS = {
@@ -259,37 +260,29 @@ describe('plans file at start-up', () => {
 });
 
 describeWithRedis('a tenant limit shared by two instances on one Redis', (redisUrl) => {
-  let db: TestDatabase;
-  let a: TestApp;
-  let b: TestApp;
   const plansFile = join(tmpdir(), `co-plans-${randomKey('fleet')}.json`);
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    writeFileSync(
-      plansFile,
-      JSON.stringify({ plans: { fifty: { default: { windows: [{ limit: 50, window: '1h' }] } } } }),
-    );
-    const env = {
-      RATE_LIMIT_ENABLED: 'true',
-      RATE_LIMIT_OPS: '1000/minute',
-      REQUIRE_API_KEY: 'true',
-      API_ADMIN_KEY: ADMIN_KEY,
-      PLANS_FILE: plansFile,
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: `co-fleet-${randomKey('rl')}`,
-    };
-    a = await startTestApp(db.url, { env, controllers: [V1FixturesController] });
-    b = await startTestApp(db.url, { env, controllers: [V1FixturesController] });
-  });
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await db?.drop();
-  });
+  const fleet = twoInstances(
+    {
+      controllers: [V1FixturesController],
+      env: {
+        RATE_LIMIT_ENABLED: 'true',
+        RATE_LIMIT_OPS: '1000/minute',
+        REQUIRE_API_KEY: 'true',
+        API_ADMIN_KEY: ADMIN_KEY,
+        PLANS_FILE: plansFile,
+        REDIS_URL: redisUrl,
+        REDIS_KEY_PREFIX: `co-fleet-${randomKey('rl')}`,
+      },
+    },
+    () =>
+      writeFileSync(
+        plansFile,
+        JSON.stringify({ plans: { fifty: { default: { windows: [{ limit: 50, window: '1h' }] } } } }),
+      ),
+  );
 
   it('200 concurrent requests against a limit of 50 admit exactly 50 across both instances', async () => {
+    const { a, b } = fleet;
     const tenant = uniqueTenant('FIFTY');
     const created = await a.http().post('/ops/tenants').set(admin).send({ tenant, plan: 'fifty', mintKey: true });
     const key = created.body.key.key as string;
@@ -315,31 +308,19 @@ describeWithRedis('a tenant limit shared by two instances on one Redis', (redisU
 });
 
 describeWithRedis('plans reloaded on one instance reach the others', (redisUrl) => {
-  let db: TestDatabase;
-  let a: TestApp;
-  let b: TestApp;
   const plansFile = join(tmpdir(), `co-plans-${randomKey('sync')}.json`);
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const env = {
+  const fleet = twoInstances({
+    env: {
       REQUIRE_API_KEY: 'true',
       API_ADMIN_KEY: ADMIN_KEY,
       PLANS_FILE: plansFile,
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: `co-plans-${randomKey('rl')}`,
-    };
-    a = await startTestApp(db.url, { env });
-    b = await startTestApp(db.url, { env });
-  });
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await db?.drop();
+    },
   });
 
   it('POST /ops/reload-auth on A: B knows the new plan within 2 s', async () => {
+    const { a, b } = fleet;
     const onB = async () =>
       (
         await b

@@ -4,6 +4,7 @@ import { ADMIN_KEY, randomKey, uniqueTenant } from './support/keys';
 import { eventually } from './support/redis';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { twoInstances } from './support/two-instances';
 
 const admin = { 'x-admin-key': ADMIN_KEY };
 const lead = (name: string) => ({ name, phone: '+1 555 010 0199', details: 'Need a roof estimate next week' });
@@ -237,25 +238,13 @@ describe('tenants as data: lifecycle, audit trail, erasure', () => {
 });
 
 describe('tenant changes reach a second instance', () => {
-  let db: TestDatabase;
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // B polls with a key it does not know yet: keep those failures under the per-IP budget.
-    const env = { REQUIRE_API_KEY: 'true', API_ADMIN_KEY: ADMIN_KEY, AUTH_FAILURE_LIMIT: '100000/minute' };
-    a = await startTestApp(db.url, { env });
-    b = await startTestApp(db.url, { env });
-  });
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await db?.drop();
+  // B polls with a key it does not know yet: keep those failures under the per-IP budget.
+  const fleet = twoInstances({
+    env: { REQUIRE_API_KEY: 'true', API_ADMIN_KEY: ADMIN_KEY, AUTH_FAILURE_LIMIT: '100000/minute' },
   });
 
   it('suspended → 403 and resumed → 200 on the other instance within 2 s', async () => {
+    const { a, b } = fleet;
     const tenant = uniqueTenant('FLEETS');
     const created = await a.http().post('/ops/tenants').set(admin).send({ tenant, mintKey: true });
     const key = created.body.key.key as string;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, DEFAULT_DATABASE_URL, isLoopbackHost, loadConfig } from './app-config';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -235,6 +238,53 @@ describe('loadConfig', () => {
     expect(loadConfig({}).apiKeysFile).toBe('./config/api-keys.env');
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');
     expect(problemsOf({ REDIS_URL: 'http://nope' })).toEqual(['REDIS_URL']);
+  });
+
+  it('parses REDIS_CLUSTER_NODES into host and port pairs', () => {
+    expect(loadConfig({}).redisClusterNodes).toBeNull();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: ' redis-1:6379, 10.0.0.2:7000 ,[::1]:7001,' }).redisClusterNodes).toEqual([
+      { host: 'redis-1', port: 6379 },
+      { host: '10.0.0.2', port: 7000 },
+      { host: '::1', port: 7001 },
+    ]);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis:1' }).redisClusterNodes).toEqual([{ host: 'redis', port: 1 }]);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis:65535' }).redisUrl).toBeNull();
+  });
+
+  it.each([
+    ',',
+    'redis',
+    'redis:',
+    ':6379',
+    'redis:0',
+    'redis:65536',
+    'redis:6379,redis-2',
+    'redis://redis:6379',
+    'user:pw@redis:6379',
+    'redis:6379/0',
+    '::1:6379',
+    '-redis:6379',
+  ])('refuses REDIS_CLUSTER_NODES=%s, naming the variable', (value) => {
+    expect(problemsOf({ REDIS_CLUSTER_NODES: value })).toEqual(['REDIS_CLUSTER_NODES']);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: value })).toThrow(
+      'REDIS_CLUSTER_NODES must be a comma-separated list of at least one host:port (port 1-65535)',
+    );
+  });
+
+  it('refuses REDIS_URL and REDIS_CLUSTER_NODES together, also when REDIS_URL comes from a file', () => {
+    const both = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' };
+    expect(problemsOf(both)).toEqual(['REDIS_CLUSTER_NODES']);
+    expect(() => loadConfig(both)).toThrow('set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES');
+    const dir = mkdtempSync(join(tmpdir(), 'co-config-'));
+    try {
+      const file = join(dir, 'redis-url');
+      writeFileSync(file, 'redis://127.0.0.1:6379\n');
+      expect(problemsOf({ REDIS_URL_FILE: file, REDIS_CLUSTER_NODES: '127.0.0.1:7000' })).toEqual([
+        'REDIS_CLUSTER_NODES',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('parses rate limits with their defaults', () => {

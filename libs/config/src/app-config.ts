@@ -5,6 +5,7 @@ import { isSet, parseBoolean, parseByteSize, parseList } from './parse';
 import { parseRateLimit, RateLimit } from './rate-limit';
 import { resolveSecretFiles } from './secret-files';
 import { parseDuration } from './duration';
+import { parseRedisNodes, RedisNode } from './redis-nodes';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -95,8 +96,10 @@ export class AppConfig {
   readonly plansFile: string;
   /** Distinct `tenant` label values metrics carry before the rest are counted as `_other`. */
   readonly metricsTenantLabelLimit: number;
-  /** Shared Redis for rate limits and fleet-wide auth reloads. null: single-instance mode. */
+  /** Shared Redis for rate limits and fleet-wide auth reloads. null: single-instance mode (or a cluster). */
   readonly redisUrl: string | null;
+  /** REDIS_CLUSTER_NODES: a Redis Cluster in place of REDIS_URL (never both). null: no cluster. */
+  readonly redisClusterNodes: RedisNode[] | null;
   /** Namespace for every Redis key and channel, so deployments can share one Redis. */
   readonly redisKeyPrefix: string;
   /** Each Redis command (a rate-limit check) fails after this long, and the limiter degrades. */
@@ -188,6 +191,12 @@ function crossChecks(config: AppConfig): EnvironmentProblem[] {
       reason: `must be at least ${MIN_PRODUCTION_ADMIN_KEY_LENGTH} characters when NODE_ENV=production`,
     });
   }
+  if (config.redisUrl !== null && config.redisClusterNodes !== null) {
+    problems.push({
+      variable: 'REDIS_CLUSTER_NODES',
+      reason: 'set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both',
+    });
+  }
   return problems;
 }
 
@@ -235,6 +244,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     plansFile: env.PLANS_FILE ?? DEFAULT_PLANS_FILE,
     metricsTenantLabelLimit: env.METRICS_TENANT_LABEL_LIMIT ?? 1000,
     redisUrl: env.REDIS_URL ?? null,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES ? parseRedisNodes(env.REDIS_CLUSTER_NODES) : null,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'customer-ops',
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS ?? 100,
     enrichmentEnabled: parseBoolean(env.ENABLE_ENRICHMENT, true),

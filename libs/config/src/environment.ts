@@ -16,8 +16,9 @@ import {
 } from 'class-validator';
 import { Type } from 'class-transformer';
 import { RATE_LIMIT_PATTERN } from './rate-limit';
-import { BYTE_SIZE_PATTERN, HOST_PATTERN_RE, isBooleanString, ORIGIN_RE, parseList } from './parse';
+import { BYTE_SIZE_PATTERN, HOST_PATTERN_RE, isBooleanString, isSet, isTrueWord, ORIGIN_RE, parseList } from './parse';
 import { parseDuration } from './duration';
+import { parseRedisNodes } from './redis-nodes';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -52,8 +53,8 @@ class HostList implements ValidatorConstraintInterface {
   }
 }
 
-/** The boolean words for "trust every proxy", which TRUST_PROXY refuses. */
-const TRUST_EVERY_PROXY = new Set(['true', 'yes', 'on']);
+/** A "true" word other than a hop count means "trust every proxy", which TRUST_PROXY refuses. */
+const trustsEveryProxy = (v: string): boolean => !/^\d+$/.test(v) && isTrueWord(v);
 
 /**
  * false, a hop count or proxy addresses/CIDRs. `true` is refused: it trusts every
@@ -65,7 +66,7 @@ class TrustProxy implements ValidatorConstraintInterface {
     if (typeof value !== 'string') return false;
     const v = value.trim().toLowerCase();
     if (/^\d{1,2}$/.test(v)) return true;
-    if (TRUST_EVERY_PROXY.has(v)) return false;
+    if (trustsEveryProxy(v)) return false;
     if (isBooleanString(v)) return true;
     return parseList(value).every(
       (item) => /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(item) || /^(loopback|linklocal|uniquelocal)$/.test(item),
@@ -73,7 +74,7 @@ class TrustProxy implements ValidatorConstraintInterface {
   }
   defaultMessage(args: ValidationArguments): string {
     const v = typeof args.value === 'string' ? args.value.trim().toLowerCase() : '';
-    if (TRUST_EVERY_PROXY.has(v)) {
+    if (trustsEveryProxy(v)) {
       return (
         `${args.property}=${v} is refused: it would trust every X-Forwarded-For header, so any client could ` +
         'forge its address and dodge the per-IP limits. Set the number of proxies in front of the service ' +
@@ -81,6 +82,19 @@ class TrustProxy implements ValidatorConstraintInterface {
       );
     }
     return `${args.property} must be false, a hop count (e.g. 1), or a comma-separated list of proxy addresses/CIDRs (e.g. loopback, 10.0.0.0/8)`;
+  }
+}
+
+@ValidatorConstraint({ name: 'redisNodes' })
+class RedisNodeList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseRedisNodes(value) !== null;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return (
+      `${args.property} must be a comma-separated list of at least one host:port (port 1-65535), ` +
+      'e.g. redis-1:6379,redis-2:6379,redis-3:6379'
+    );
   }
 }
 
@@ -232,6 +246,10 @@ export class EnvironmentVariables {
   REDIS_URL?: string;
 
   @IsOptional()
+  @Validate(RedisNodeList)
+  REDIS_CLUSTER_NODES?: string;
+
+  @IsOptional()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits, :, _ or -' })
   REDIS_KEY_PREFIX?: string;
 
@@ -328,7 +346,7 @@ function flatten(errors: ValidationError[]): EnvironmentProblem[] {
 function withoutBlanks(raw: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (value !== undefined && value.trim() !== '') out[key] = value.trim();
+    if (isSet(value)) out[key] = value.trim();
   }
   return out;
 }

@@ -4,5 +4,6 @@ export * from './environment';
 export * from './parse';
 export * from './process-env';
 export * from './rate-limit';
+export * from './redis-nodes';
 export * from './secret-files';
 export * from './clock';

@@ -4,17 +4,21 @@ export function isSet(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
 }
 
+/** The words every boolean setting accepts, case-insensitive. */
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 
+export function isTrueWord(value: string): boolean {
+  return TRUE.has(value.trim().toLowerCase());
+}
+
 export function isBooleanString(value: string): boolean {
-  const v = value.trim().toLowerCase();
-  return TRUE.has(v) || FALSE.has(v);
+  return isTrueWord(value) || FALSE.has(value.trim().toLowerCase());
 }
 
 export function parseBoolean(value: string | undefined, fallback: boolean): boolean {
   if (!isSet(value)) return fallback;
-  return TRUE.has(value.trim().toLowerCase());
+  return isTrueWord(value);
 }
 
 export function parseList(value: string | undefined): string[] {

@@ -19,6 +19,17 @@ export function loadConfigFromProcess(): AppConfig {
   return loadConfig(readProcessEnvironment());
 }
 
+let parsed: AppConfig | undefined;
+
+/**
+ * The process's configuration: parsed from the environment on first use, then the same object
+ * for the entry point and for every module. A bad environment throws ConfigValidationError.
+ */
+export function processConfig(): AppConfig {
+  parsed ??= loadConfigFromProcess();
+  return parsed;
+}
+
 /**
  * Reads the environment on demand, for sources that must be re-read at run time (the
  * API_KEY_<TENANT> variables on every auth reload). Tests replace it with a fixed map.

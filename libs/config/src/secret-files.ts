@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { EnvironmentProblem } from './environment';
+import { isSet } from './parse';
 
 /** Secrets that may be given as `<NAME>_FILE` (Docker/Kubernetes secrets) instead of `<NAME>`. */
 export const FILE_SECRETS = ['API_ADMIN_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN'] as const;
-
-const isGiven = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 /**
  * Replaces each `<NAME>_FILE` by `<NAME>` holding the file's content (one trailing newline
@@ -20,9 +19,9 @@ export function resolveSecretFiles(raw: Record<string, string | undefined>): {
   for (const name of FILE_SECRETS) {
     const fileVariable = `${name}_FILE`;
     const path = raw[fileVariable];
-    if (!isGiven(path)) continue;
+    if (!isSet(path)) continue;
     delete env[fileVariable];
-    if (isGiven(raw[name])) {
+    if (isSet(raw[name])) {
       problems.push({ variable: fileVariable, reason: `set either ${name} or ${fileVariable}, not both` });
       continue;
     }

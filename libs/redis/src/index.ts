@@ -1,2 +1,3 @@
+export * from './key-slot';
 export * from './redis.factory';
 export * from './redis.module';

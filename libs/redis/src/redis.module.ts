@@ -1,23 +1,24 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
-import { createRedisClient, REDIS_STARTUP_WAIT_MS } from './redis.factory';
+import { isCluster } from './key-slot';
+import { connectClusterMasters, createRedisConnection, RedisClient, REDIS_STARTUP_WAIT_MS } from './redis.factory';
 
-/** The shared command connection, or null when REDIS_URL is unset. */
+/** The shared command connection (a Redis or a Redis Cluster), or null when neither REDIS_URL nor REDIS_CLUSTER_NODES is set. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 export type RedisState = 'up' | 'down' | 'disabled';
 
 /**
  * Owns the command connection: reports its state and closes it last on shutdown. `up` means
- * connected and past the handshake; whether commands answer in time is for the features that
+ * connected and past the handshake (for a cluster: the slots are known and a node answered);
+ * whether commands answer in time, on every master of a cluster, is for the features that
  * send them to tell.
  */
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) readonly client: Redis | null) {}
+  constructor(@Inject(REDIS_CLIENT) readonly client: RedisClient | null) {}
 
   state(): RedisState {
     if (!this.client) return 'disabled';
@@ -37,22 +38,23 @@ function degradedLimiting(config: AppConfig): string {
     : 'rate limiting fails open';
 }
 
-/** Redis when configured: one command connection shared by every feature. */
+/** Redis when configured: one command connection (to a Redis or a Redis Cluster) shared by every feature. */
 @Global()
 @Module({
   providers: [
     {
       provide: REDIS_CLIENT,
       inject: [AppConfig, PINO_LOGGER],
-      useFactory: async (config: AppConfig, logger: Logger): Promise<Redis | null> => {
-        if (!config.redisUrl) return null;
-        const client = createRedisClient(config.redisUrl, 'commands', config.redisCommandTimeoutMs);
+      useFactory: async (config: AppConfig, logger: Logger): Promise<RedisClient | null> => {
+        const client = createRedisConnection(config, 'commands', config.redisCommandTimeoutMs);
+        if (!client) return null;
         // Connection errors are reported by the features that notice them (one line per
         // outage); without a listener ioredis would print every reconnect attempt.
         client.on('error', () => undefined);
         // Give the first connection a moment, so limits apply from the first request. A Redis
         // that is unreachable, or accepts connections but never answers, does not hold
         // start-up: the service starts degraded, with this one line, and recovers by itself.
+        const started = Date.now();
         const ready = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), REDIS_STARTUP_WAIT_MS);
           client.once('ready', () => {
@@ -60,6 +62,9 @@ function degradedLimiting(config: AppConfig): string {
             resolve(true);
           });
         });
+        if (ready && isCluster(client)) {
+          await connectClusterMasters(client, Math.max(0, REDIS_STARTUP_WAIT_MS - (Date.now() - started)));
+        }
         if (!ready) {
           logger.warn(
             { waitedMs: REDIS_STARTUP_WAIT_MS },

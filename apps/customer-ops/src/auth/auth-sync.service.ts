@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
-import { createRedisClient, REDIS_CLIENT, REDIS_STARTUP_WAIT_MS } from '@app/redis';
+import { createRedisConnection, isCluster, REDIS_CLIENT, RedisClient, REDIS_STARTUP_WAIT_MS } from '@app/redis';
 import { ApiKeysRepository } from './api-keys.repository';
 import { KeysFileMissing } from './auth.errors';
 import { KeyRegistry, ReloadOptions, ReloadScope } from './key-registry.service';
@@ -29,7 +28,7 @@ interface ReloadMessage {
 /**
  * Fleet-wide auth changes. After a reload, mint or revoke, the instance that made it
  * publishes on the auth channel; every other instance re-reads the same sources. As a
- * safety net (and the only path without REDIS_URL) every instance also polls the key table
+ * safety net (and the only path without Redis) every instance also polls the key table
  * and re-reads the database keys when they changed, so minted and revoked keys reach all
  * instances within DB_KEYS_POLL_INTERVAL_MS even when a message is lost. Start-up waits for the
  * subscription at most REDIS_STARTUP_WAIT_MS: past it the instance starts on the poll alone
@@ -38,7 +37,7 @@ interface ReloadMessage {
 @Injectable()
 export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly instanceId = randomUUID();
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private readonly channel: string;
   private pollTimer: NodeJS.Timeout | undefined;
   private lastSignature: string | null = null;
@@ -53,7 +52,7 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly registry: KeyRegistry,
     private readonly reloader: AuthReloader,
     private readonly keys: ApiKeysRepository,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {
     this.channel = authChannel(config.redisKeyPrefix);
@@ -63,12 +62,16 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
     this.lastSignature = await this.keys.changeSignature().catch(() => null);
     this.pollTimer = setInterval(() => void this.pollDatabase(), DB_KEYS_POLL_INTERVAL_MS);
     this.pollTimer.unref();
-    if (!this.config.redisUrl) return;
+    // A connection of its own, to the same Redis or Redis Cluster as the commands. On a cluster,
+    // PUBLISH reaches every node, and the client subscribes on one node of its choice, moving
+    // the subscription to another node by itself when that one goes away.
+    const subscriber = createRedisConnection(this.config, 'auth-sync', REDIS_STARTUP_WAIT_MS);
+    if (!subscriber) return;
     const firstSubscription = new Promise<void>((resolve) => (this.onFirstSubscription = resolve));
     // The connection subscribes whenever it is ready (again), so instances rejoin the channel by
     // themselves after an outage. Its handshake is bounded like any command, so a Redis that
     // accepts connections but never answers is reconnected to rather than waited on forever.
-    this.subscriber = createRedisClient(this.config.redisUrl, 'auth-sync', REDIS_STARTUP_WAIT_MS);
+    this.subscriber = subscriber;
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('ready', () => void this.subscribe());
     this.subscriber.on('close', () => (this.subscribed = false));
@@ -142,13 +145,34 @@ export class AuthSync implements OnApplicationBootstrap, OnApplicationShutdown {
       ...(options.allowMissingKeysFile ? { allowMissingKeysFile: true } : {}),
     };
     try {
-      await this.redis.publish(this.channel, JSON.stringify(message));
+      await this.announce(this.redis, JSON.stringify(message));
     } catch (error) {
       this.logger.warn(
         { err: error, scope },
         'auth sync: publish failed; other instances keep their keys until their next reload',
       );
     }
+  }
+
+  /**
+   * PUBLISH on the channel. A cluster forwards a message published on any node to every node,
+   * so the masters are tried in turn: one that is down costs an attempt, not the announcement.
+   */
+  private async announce(redis: RedisClient, payload: string): Promise<void> {
+    if (!isCluster(redis)) {
+      await redis.publish(this.channel, payload);
+      return;
+    }
+    let failure: unknown = new Error('no cluster node known');
+    for (const node of redis.nodes('master')) {
+      try {
+        await node.publish(this.channel, payload);
+        return;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
   }
 
   private async onMessage(payload: string): Promise<void> {

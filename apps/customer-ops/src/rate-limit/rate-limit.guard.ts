@@ -11,7 +11,7 @@ import {
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig, Clock } from '@app/config';
 import { contextOf, ContextualRequest, DomainError } from '@app/http';
-import { InjectMetric } from '../metrics/metric-definition';
+import { InjectMetric } from '@app/metrics';
 import { quotaAppliesTo, quotaExhaustedMessage, QuotaName } from './limits';
 import { LimitDecision } from './limiter-storage';
 import { RATE_LIMIT_FAMILY, RateLimitRoute } from './rate-limit.decorators';

@@ -1,4 +1,4 @@
-import { defineCounter, defineGauge } from '../metrics/metric-definition';
+import { defineCounter, defineGauge } from '@app/metrics';
 
 export const RATE_LIMIT_FAIL_OPEN_TOTAL = defineCounter({
   name: 'rate_limit_fail_open_total',

@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
+import { createRedisCluster } from '@app/redis';
+import { RedisCluster, redisClusterAvailable } from '../../../../test/support/redis-cluster';
 import { LimitDecision, LimiterStorage, LimitRequest } from './limiter-storage';
 import { QuotaLimit, quotaAppliesTo, RouteFamily, WindowLimit } from './limits';
 import { MemoryLimiterStorage } from './memory-limiter.storage';
 import { RedisLimiterStorage } from './redis-limiter.storage';
 
 /*
- * One contract, two storages. The Redis half runs against TEST_REDIS_URL (required when
- * CI=true) under a random key prefix, and deletes only its own keys afterwards.
- * Time is the `now` of each request: the tests move it, they never sleep.
+ * One contract, three storages. The Redis half runs against TEST_REDIS_URL (required when
+ * CI=true) under a random key prefix, and deletes only its own keys afterwards. The Redis
+ * Cluster half runs against a private cluster of three masters that it starts and stops
+ * (redis-server and redis-cli are required when CI=true), through the service's own cluster
+ * client. Time is the `now` of each request: the tests move it, they never sleep.
  */
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl && process.env.CI === 'true') throw new Error('CI=true requires TEST_REDIS_URL');
@@ -20,49 +24,118 @@ interface Harness {
   peer(): LimiterStorage;
   keys(): Promise<string[]>;
   pttl?(key: string): Promise<number>;
+  /** A cluster's masters, each a connection of its own. */
+  masters?(): Redis[];
   close(): Promise<void>;
+}
+
+/** A storage kind: a harness per test, and what its tests share (a private cluster). */
+interface Kind {
+  make(): Harness | Promise<Harness>;
+  beforeAll?(): Promise<void>;
+  afterAll?(): Promise<void>;
 }
 
 const randomPrefix = () => `co-limiter-test-${randomBytes(6).toString('hex')}`;
 
-const harnesses: Array<[string, () => Harness]> = [
+const harnesses: Array<[string, Kind]> = [
   [
     'memory',
-    () => {
-      const prefix = randomPrefix();
-      const storage = new MemoryLimiterStorage(prefix);
-      return { prefix, storage, peer: () => storage, keys: async () => storage.keys(), close: async () => {} };
+    {
+      make: () => {
+        const prefix = randomPrefix();
+        const storage = new MemoryLimiterStorage(prefix);
+        return { prefix, storage, peer: () => storage, keys: async () => storage.keys(), close: async () => {} };
+      },
     },
   ],
 ];
 if (redisUrl) {
   harnesses.push([
     'Redis',
-    () => {
-      const prefix = randomPrefix();
-      const clients: Redis[] = [];
-      const connect = () => {
-        const client = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-        clients.push(client);
-        return client;
-      };
-      const main = connect();
-      const keys = async () => {
-        const found: string[] = [];
-        for await (const batch of main.scanStream({ match: `${prefix}:*`, count: 500 })) found.push(...batch);
-        return found;
-      };
-      return {
-        prefix,
-        storage: new RedisLimiterStorage(main, prefix),
-        peer: () => new RedisLimiterStorage(connect(), prefix),
-        keys,
-        pttl: (key) => main.pttl(key),
-        close: async () => {
-          for (const key of await keys()) await main.del(key);
-          clients.forEach((client) => client.disconnect());
-        },
-      };
+    {
+      make: () => {
+        const prefix = randomPrefix();
+        const clients: Redis[] = [];
+        const connect = () => {
+          const client = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+          clients.push(client);
+          return client;
+        };
+        const main = connect();
+        const keys = async () => {
+          const found: string[] = [];
+          for await (const batch of main.scanStream({ match: `${prefix}:*`, count: 500 })) found.push(...batch);
+          return found;
+        };
+        return {
+          prefix,
+          storage: new RedisLimiterStorage(main, prefix),
+          peer: () => new RedisLimiterStorage(connect(), prefix),
+          keys,
+          pttl: (key) => main.pttl(key),
+          close: async () => {
+            for (const key of await keys()) await main.del(key);
+            clients.forEach((client) => client.disconnect());
+          },
+        };
+      },
+    },
+  ]);
+}
+if (redisClusterAvailable()) {
+  let cluster: RedisCluster;
+  harnesses.push([
+    'Redis Cluster',
+    {
+      beforeAll: async () => {
+        cluster = await RedisCluster.start();
+      },
+      afterAll: async () => {
+        await cluster?.stop();
+      },
+      make: async () => {
+        const prefix = randomPrefix();
+        const clients: Cluster[] = [];
+        // The service's cluster client (no offline queue: commands wait for nothing), with a
+        // command timeout that a loaded test machine never reaches.
+        const connect = async () => {
+          const client = createRedisCluster(
+            cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+            'contract-test',
+            5000,
+          );
+          client.on('error', () => undefined);
+          clients.push(client);
+          if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+          return client;
+        };
+        const main = await connect();
+        const peers = await Promise.all([connect(), connect(), connect()]);
+        const keys = async () => {
+          const found: string[] = [];
+          for (const node of main.nodes('master')) {
+            for await (const batch of node.scanStream({ match: `${prefix}:*`, count: 500 })) found.push(...batch);
+          }
+          return found;
+        };
+        return {
+          prefix,
+          storage: new RedisLimiterStorage(main, prefix),
+          peer: () => {
+            const peer = peers.shift();
+            if (!peer) throw new Error('the cluster harness has three peers');
+            return new RedisLimiterStorage(peer, prefix);
+          },
+          keys,
+          pttl: (key) => main.pttl(key),
+          masters: () => main.nodes('master'),
+          close: async () => {
+            for (const key of await keys()) await main.del(key);
+            clients.forEach((client) => client.disconnect());
+          },
+        };
+      },
     },
   ]);
 }
@@ -72,7 +145,7 @@ const burst = (limit: number): WindowLimit => ({ name: 'burst', limit, windowSec
 const minute = (limit: number): WindowLimit => ({ name: 'minute', limit, windowSeconds: 60 });
 const hour = (limit: number): WindowLimit => ({ name: 'hour', limit, windowSeconds: 3600 });
 
-describe.each(harnesses)('LimiterStorage contract: %s', (kind, make) => {
+describe.each(harnesses)('LimiterStorage contract: %s', (kind, { make, beforeAll: setUp, afterAll: tearDown }) => {
   let harness: Harness;
   let storage: LimiterStorage;
   const subject = () => `tenant:T${randomBytes(4).toString('hex')}`;
@@ -88,11 +161,13 @@ describe.each(harnesses)('LimiterStorage contract: %s', (kind, make) => {
     return { windows: state.windows.map((w) => w.used), quotas: state.quotas.map((q) => q.used) };
   };
 
-  beforeEach(() => {
-    harness = make();
+  if (setUp) beforeAll(setUp, 30000);
+  if (tearDown) afterAll(tearDown);
+  beforeEach(async () => {
+    harness = await make();
     storage = harness.storage;
   });
-  afterEach(() => harness.close());
+  afterEach(() => harness?.close());
 
   it('checks a burst and an hourly window together; refused requests count nowhere', async () => {
     const who = subject();
@@ -283,7 +358,29 @@ describe.each(harnesses)('LimiterStorage contract: %s', (kind, make) => {
     expect(await used(limits)).toEqual({ windows: [50], quotas: [50] });
   });
 
-  if (kind === 'Redis') {
+  if (kind === 'Redis Cluster') {
+    it('keeps every key of a subject on one master, and spreads subjects over the masters', async () => {
+      const subjects = Array.from({ length: 12 }, subject);
+      for (const who of subjects) {
+        await storage.consume(request(who, T0, [burst(5), hour(5)], [{ name: 'requestsPerDay', limit: 5 }]));
+      }
+      const mastersOf = new Map<string, Set<string>>();
+      for (const node of harness.masters?.() ?? []) {
+        const address = `${node.options.host}:${node.options.port}`;
+        for await (const batch of node.scanStream({ match: `${harness.prefix}:*`, count: 500 })) {
+          for (const key of batch as string[]) {
+            const who = /\{([^}]*)\}/.exec(key)?.[1] ?? '';
+            mastersOf.set(who, (mastersOf.get(who) ?? new Set()).add(address));
+          }
+        }
+      }
+      expect([...mastersOf.keys()].sort()).toEqual([...subjects].sort());
+      expect([...mastersOf.values()].every((masters) => masters.size === 1)).toBe(true);
+      expect(new Set([...mastersOf.values()].map((masters) => [...masters][0])).size).toBeGreaterThan(1);
+    });
+  }
+
+  if (kind === 'Redis' || kind === 'Redis Cluster') {
     it('lets Redis expire window keys after the window and quota keys after the period', async () => {
       const who = subject();
       const now = Date.UTC(2026, 11, 31, 12);

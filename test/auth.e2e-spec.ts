@@ -6,6 +6,7 @@ import { ADMIN_KEY, randomKey, uniqueTenant, writeKeysFile } from './support/key
 import { parsePrometheus } from './support/prometheus';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { TestClock } from './support/test-clock';
 
 const INVALID_KEY = { statusCode: 401, error: 'Unauthorized', message: 'Invalid or missing API key' };
 const INVALID_ADMIN = { statusCode: 401, error: 'Unauthorized', message: 'Invalid or missing admin key' };
@@ -23,10 +24,14 @@ describe('auth: tenant keys, admin key, reloads', () => {
   };
   const reload = () => t.http().post('/ops/reload-auth').set(admin);
 
+  // Grace periods are read from this clock; the tests move it instead of waiting.
+  const clock = new TestClock();
+
   beforeAll(async () => {
     db = await createTestDatabase();
     t = await startTestApp(db.url, {
       env: { REQUIRE_API_KEY: 'true', API_ADMIN_KEY: ADMIN_KEY, [`API_KEY_${envTenant}`]: envKey },
+      clock,
     });
   });
 
@@ -195,7 +200,7 @@ describe('auth: tenant keys, admin key, reloads', () => {
       expect(fileKey.expiresAt).toBeNull();
       const dbKey = entryA.keys.find((k: { source: string }) => k.source === 'db');
       expect(dbKey.id).toBe(minted.body.id);
-      expect(new Date(dbKey.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 86400_000);
+      expect(new Date(dbKey.expiresAt).getTime()).toBeGreaterThan(clock.now() + 29 * 86400_000);
 
       for (const secret of [keyA, keyB, envKey, minted.body.key]) {
         expect(res.text).not.toContain(secret);
@@ -254,12 +259,14 @@ describe('auth: tenant keys, admin key, reloads', () => {
       const minted = await t.http().post(`/ops/tenants/${tenant}/keys`).set(admin);
       const revoked = await t.http().delete(`/ops/tenants/${tenant}/keys/${minted.body.id}?graceSeconds=2`).set(admin);
       expect(revoked.status).toBe(200);
-      expect(new Date(revoked.body.revokedAt).getTime()).toBeGreaterThan(Date.now() + 1000);
+      expect(new Date(revoked.body.revokedAt).getTime()).toBe(clock.now() + 2000);
       expect((await modelStatus(minted.body.key)).status).toBe(200);
       const listed = await t.http().get('/ops/tenants').set(admin);
       const entry = listed.body.tenants.find((x: { tenant: string }) => x.tenant === tenant);
       expect(entry.keys.find((k: { id: string }) => k.id === minted.body.id).revokedAt).toBe(revoked.body.revokedAt);
-      await new Promise((resolve) => setTimeout(resolve, 2200));
+      clock.advance(1900);
+      expect((await modelStatus(minted.body.key)).status).toBe(200);
+      clock.advance(200);
       expect((await modelStatus(minted.body.key)).status).toBe(401);
     });
 
@@ -271,7 +278,7 @@ describe('auth: tenant keys, admin key, reloads', () => {
       await t.app
         .get(DataSource)
         .getRepository(ApiKeyEntity)
-        .update({ id: minted.body.id }, { expiresAt: new Date(Date.now() - 1000) });
+        .update({ id: minted.body.id }, { expiresAt: new Date(clock.now() - 1000) });
       await reload();
       const res = await modelStatus(minted.body.key);
       expect(res.status).toBe(401);

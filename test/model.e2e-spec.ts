@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { generateDemoLeads } from '../apps/customer-ops/src/model/demo-data';
+import { generateDemoLeads } from '../apps/customer-ops/src/leads/scoring/demo-leads';
 import { ModelVersionEntity } from '../apps/customer-ops/src/model/entities/model-version.entity';
 import { FEATURE_NAMES } from '../apps/customer-ops/src/model/features';
 import { ADMIN_KEY } from './support/keys';
@@ -7,6 +7,7 @@ import { asTenant, tenantCallers, TenantCaller, validLead } from './support/lead
 import { parsePrometheus } from './support/prometheus';
 import { eventually } from './support/redis';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { TestClock } from './support/test-clock';
 import { startTestApp, TestApp } from './support/test-app';
 
 const admin = { 'x-admin-key': ADMIN_KEY };
@@ -232,21 +233,24 @@ describe('MODEL_STALE_HOURS', () => {
   let t: TestApp;
   const { callers, env } = tenantCallers(1, 'STALE');
 
+  const clock = new TestClock();
+
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await startTestApp(db.url, { env: { ...env, MODEL_STALE_HOURS: '2' } });
+    t = await startTestApp(db.url, { env: { ...env, MODEL_STALE_HOURS: '2' }, clock });
   });
   afterAll(async () => {
     await t?.close();
     await db?.drop();
   });
 
-  it('marks a model older than the setting as stale', async () => {
-    await insertVersion(t, { trainedAt: new Date(Date.now() - 3 * 3_600_000) });
-    await eventually(
-      async () => (await asTenant(t, callers[0]).get('/ops/model-status')).body.health === 'warning_stale',
-      5000,
-      100,
-    );
+  it('marks a model older than the setting as stale, by the clock', async () => {
+    const status = async () => (await asTenant(t, callers[0]).get('/ops/model-status')).body;
+    await insertVersion(t, { trainedAt: clock.date() });
+    await eventually(async () => (await status()).health === 'ok', 5000, 100);
+    clock.advance(2 * 3_600_000 - 60_000);
+    expect(await status()).toMatchObject({ health: 'ok', ageHours: 1.98 });
+    clock.advance(120_000);
+    expect(await status()).toMatchObject({ health: 'warning_stale', ageHours: 2.02 });
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemoLeads } from '../apps/customer-ops/src/model/demo-data';
+import { generateDemoLeads } from '../apps/customer-ops/src/leads/scoring/demo-leads';
 import { ApiProcess, startApiProcess } from './support/api-process';
 import { httpCall, HttpResult } from './support/http-client';
 import { ADMIN_KEY, randomKey, uniqueTenant, writeKeysFile } from './support/keys';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
-import { buildDataSourceOptions, MIGRATIONS } from '@app/database';
+import { AppDataSource, buildDataSourceOptions, MIGRATIONS } from '@app/database';
 import { TenantEntity } from '../apps/customer-ops/src/tenants/entities/tenant.entity';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp } from './support/test-app';
@@ -16,7 +16,7 @@ describe('persistence: migrations at start-up', () => {
 
   it('does not migrate when MIGRATIONS_RUN=false', async () => {
     const config = loadConfig({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'false' });
-    const ds = await new DataSource(buildDataSourceOptions(config.database)).initialize();
+    const ds = await new AppDataSource(buildDataSourceOptions(config.database)).initialize();
     try {
       expect(ds.options.synchronize).toBe(false);
       expect(await ds.createQueryRunner().hasTable('tenants')).toBe(false);

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { collect, REPO_ROOT, runTs, startApiProcess } from './support/api-process';
 import { BlackHole } from './support/black-hole';
+import { eventually } from './support/redis';
 import { freePort } from './support/redis-server';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -105,30 +106,46 @@ describe('the API as a real process (main.ts)', () => {
     const api = await startApiProcess({ DATABASE_URL: db.url, SHUTDOWN_GRACE_MS: '10000' });
     const body = JSON.stringify({ padding: 'x'.repeat(64) });
 
-    // Start a request and send only half of its body, so it is in flight.
-    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(
-        api.url('/in-flight'),
-        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-        (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.write(body.slice(0, 20));
-      setTimeout(() => {
-        api.child.kill('SIGTERM');
-        // Keep the request open past the listener closing, then finish it.
-        setTimeout(() => req.end(body.slice(20)), 1200);
-      }, 200);
+    // Start a request and send only part of its body, so it is in flight. `Expect: 100-continue`
+    // makes the server say when it has the request: the signal comes after that, not after a pause.
+    const req = httpRequest(api.url('/in-flight'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        expect: '100-continue',
+      },
     });
+    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+    });
+    const accepted = new Promise<void>((resolve) =>
+      req.on('continue', () => {
+        req.write(body.slice(0, 20));
+        resolve();
+      }),
+    );
+    await accepted;
+    api.child.kill('SIGTERM');
 
-    // Once the short linger after the signal is over, no new connection is accepted.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await expect(fetch(api.url('/health'))).rejects.toThrow();
+    // Once the short linger after the signal is over, no new connection is accepted, while the
+    // request in flight keeps the process alive.
+    await eventually(
+      () =>
+        fetch(api.url('/health')).then(
+          () => false,
+          () => true,
+        ),
+      10000,
+      20,
+    );
     expect(api.child.exitCode).toBeNull();
+    req.end(body.slice(20));
 
     const done = await response;
     expect(done.status).toBe(404);
@@ -144,11 +161,12 @@ describe('the API as a real process (main.ts)', () => {
     const api = await startApiProcess({ DATABASE_URL: db.url, SHUTDOWN_GRACE_MS: '300' });
     const req = httpRequest(api.url('/stuck'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': 1000 },
+      headers: { 'content-type': 'application/json', 'content-length': 1000, expect: '100-continue' },
     });
     const closed = new Promise((resolve) => req.on('error', resolve).on('close', resolve));
+    // The server has the request (it answered 100 Continue) before the signal is sent.
+    await new Promise<void>((resolve) => req.on('continue', resolve));
     req.write('{"a":');
-    await new Promise((resolve) => setTimeout(resolve, 200));
     api.child.kill('SIGTERM');
     expect(await api.exited).toBe(0);
     await closed;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { OPENAPI_DOCUMENT_PATH } from './support/openapi-matcher';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -32,6 +34,11 @@ describe('OpenAPI documents', () => {
       expect(res.body.openapi).toMatch(/^3\./);
       expect(res.body.info).toMatchObject({ title: 'AetherLink CustomerOps API', version: t.config.version });
       expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health', '/readyz']));
+    });
+
+    it('serves the document docs/openapi.json holds, on this platform too (the e2e suites check responses against it)', async () => {
+      const res = await t.http().get('/docs-json').expect(200);
+      expect(res.body).toEqual(JSON.parse(readFileSync(OPENAPI_DOCUMENT_PATH, 'utf8')));
     });
   });
 

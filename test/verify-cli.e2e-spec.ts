@@ -142,7 +142,7 @@ describe('verify CLI against a misconfigured API', () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const res = await verify(['--url', closed], { API_ADMIN_KEY: ADMIN_KEY });
     expect(res.code).not.toBe(0);
-    expect(res.stdout).toContain(`✗ health: cannot reach ${closed} (ECONNREFUSED)`);
+    expect(res.stdout).toContain(`✗ health: cannot reach the API at ${closed} (ECONNREFUSED)`);
     expect(res.stdout).toContain('✗ rate limiting reaches 429 within the ops limit: not run: no tenant key');
   });
 

@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { ApiProcess, startApiProcess } from '../support/api-process';
-import { describeChaos, Load, sleep, startLoad, tally } from '../support/chaos';
+import { describeChaos, Load, startLoad, tally } from '../support/chaos';
 import { httpCall } from '../support/http-client';
 import { randomKey, uniqueTenant } from '../support/keys';
 import { validLead } from '../support/leads';
@@ -98,16 +98,24 @@ describeChaos('Redis killed and restarted under load', () => {
         };
       },
     });
-    await sleep(1500);
+    // Each phase lasts a number of served requests, not a stretch of wall time.
+    const servedSince = (since: number, count: number) =>
+      eventually(async () => load.samples.filter((s) => s.startedAt > since).length >= count, 15000);
+    await servedSince(0, 30);
     outage = { killedAt: Date.now(), restartedAt: 0 };
     await redis.kill();
-    await sleep(2500);
+    // The API has noticed (its one outage line) and served a share of the load through it.
+    await eventually(
+      async () => api.logLines().some((l) => String(l.msg).startsWith('rate limiter: Redis unavailable')),
+      15000,
+    );
+    await servedSince(outage.killedAt, 60);
     await redis.start();
     outage.restartedAt = Date.now();
     // Limits resume by themselves, within 5 s and under load. Redis restarted empty: the probe's
     // budget starts over, so a 429 proves that counting is shared again.
     await eventually(async () => (await probe()) === 429, 5000, 100);
-    await sleep(1000);
+    await servedSince(outage.restartedAt, 30);
     const samples = await load.stop();
 
     // Not one 5xx, not one failed request, over the whole run.

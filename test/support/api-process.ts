@@ -62,8 +62,8 @@ function parseLines(text: string): Array<Record<string, unknown>> {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** Starts apps/customer-ops/src/main.ts on a free port and waits for its start-up line. */
-export async function startApiProcess(env: Record<string, string>, timeoutMs = 20000): Promise<ApiProcess> {
+/** Starts apps/customer-ops/src/main.ts on a free port and waits for its start-up line (a hang guard, not a target: ts-node start-up is slow on a busy machine). */
+export async function startApiProcess(env: Record<string, string>, timeoutMs = 60000): Promise<ApiProcess> {
   const child = runTs('apps/customer-ops/src/main.ts', {
     PORT: '0',
     HOST: '127.0.0.1',

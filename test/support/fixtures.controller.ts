@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
-import { ApiKeyAuth, CurrentTenant, Public } from '../../apps/customer-ops/src/auth/auth.decorators';
+import { ApiKeyAuth, CurrentTenant, Public } from '@app/http';
 import { RateLimitFamily } from '../../apps/customer-ops/src/rate-limit/rate-limit.decorators';
 
 class EchoItemDto {

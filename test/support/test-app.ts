@@ -11,6 +11,7 @@ import { LOG_DESTINATION } from '@app/http';
 import { AppModule } from '../../apps/customer-ops/src/app.module';
 import { APP_CREATE_OPTIONS, configureApp, createHttpAdapter } from '../../apps/customer-ops/src/setup';
 import { LogCapture } from './log-capture';
+import { OpenApiMatcher, openApiMatcher } from './openapi-matcher';
 import { e2eAdapter } from './test-database';
 
 export interface TestAppOptions {
@@ -33,8 +34,29 @@ export interface TestApp {
   /** http://127.0.0.1:<port> when started with listen: true. */
   url: string;
   logs: LogCapture;
+  /** supertest over the app; every response is checked against the OpenAPI document. */
   http(): ReturnType<typeof request>;
   close(): Promise<void>;
+}
+
+/**
+ * supertest over `server` whose every response, however the test awaits it (`await`,
+ * `.expect(...)`, `.end(cb)`), is checked against docs/openapi.json first (see openapi-matcher.ts):
+ * a response the document does not describe fails the request like a failed `.expect`.
+ */
+export function contractCheckedHttp(
+  server: App,
+  matcher: OpenApiMatcher = openApiMatcher(),
+): ReturnType<typeof request> {
+  const agent = request(server);
+  const methods = agent as unknown as Record<string, (url: string) => request.Test>;
+  for (const [method, make] of Object.entries(methods)) {
+    if (typeof make !== 'function') continue;
+    const verb = method === 'del' ? 'delete' : method;
+    methods[method] = (url: string) =>
+      make(url).expect((res: request.Response) => matcher.assertMatches(verb, url, res));
+  }
+  return agent;
 }
 
 /**
@@ -95,7 +117,7 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     clock,
     url,
     logs,
-    http: () => request(server),
+    http: () => contractCheckedHttp(server),
     close: () => app.close(),
   };
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { AppConfig, loadConfigFromProcess } from '@app/config';
+import { AppConfig, processConfig } from '@app/config';
 import { AppLogger, PINO_LOGGER } from '@app/http';
 import { AppModule } from './app.module';
 import { installGracefulShutdown } from './graceful-shutdown';
@@ -29,7 +29,7 @@ function fail(error: unknown): void {
 
 async function bootstrap(): Promise<void> {
   // Fail fast, before any module starts, with every bad variable listed.
-  config = loadConfigFromProcess();
+  config = processConfig();
   const startup = config;
 
   // Whatever hangs (a database or Redis that accepts connections and never answers, a

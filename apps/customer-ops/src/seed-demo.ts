@@ -5,8 +5,9 @@ import { isValidTenant } from '@app/api-keys';
 import { AppLogger } from '@app/http';
 import { AppModule } from './app.module';
 import { LeadsService } from './leads/leads.service';
+import { isConversion } from './leads/outcomes';
 import { OutcomesService } from './leads/outcomes.service';
-import { generateDemoLeads } from './model/demo-data';
+import { generateDemoLeads } from './leads/scoring/demo-leads';
 import { TenantKeysService } from './tenants/tenant-keys.service';
 import { TenantsService } from './tenants/tenants.service';
 
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
         timeToConversionSeconds: demo.timeToConversionSeconds,
       });
       labelled++;
-      if (demo.outcome === 'booked') booked++;
+      if (isConversion(demo.outcome)) booked++;
     }
     process.stdout.write(
       [

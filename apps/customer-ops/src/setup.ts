@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, TrustProxySetting } from '@app/config';
 import { randomUUID } from 'node:crypto';
@@ -10,53 +9,17 @@ import type { Server } from 'node:http';
 import {
   answerClientError,
   answerClientErrorsWithEnvelope,
-  applyServerTimeouts,
   AppLogger,
+  applyServerTimeouts,
   configureFastify,
   errorEnvelope,
-  errorEnvelopeSchema,
   FRAMEWORK_ERROR_CODES,
-  HTTP_ERROR_CODES,
   isValidRequestId,
   REQUEST_ID_HEADER,
   serverTimeouts,
 } from '@app/http';
 import { ApiDocsService } from './api-docs/api-docs.service';
-import { ADMIN_KEY_SCHEME, TENANT_KEY_SCHEME } from './auth/auth.decorators';
-
-/**
- * The codes of this application's domain errors; with HTTP_ERROR_CODES, every code an error
- * envelope can carry (the OpenAPI enum of ErrorEnvelope.code; docs/ERRORS.md explains each).
- */
-const DOMAIN_ERROR_CODES = [
-  'INVALID_API_KEY',
-  'INVALID_ADMIN_KEY',
-  'ADMIN_API_DISABLED',
-  'AUTH_RATE_LIMITED',
-  'KEYS_FILE_INVALID',
-  'KEYS_FILE_UNREADABLE',
-  'KEYS_FILE_MISSING',
-  'DUPLICATE_KEY',
-  'API_KEY_TOO_SHORT',
-  'API_KEY_NOT_FOUND',
-  'KEY_MANAGED_ELSEWHERE',
-  'METRICS_TOKEN_REQUIRED',
-  'TENANT_NOT_FOUND',
-  'TENANT_EXISTS',
-  'TENANT_SUSPENDED',
-  'TENANT_KEYS_CONFIGURED',
-  'UNKNOWN_PLAN',
-  'PLANS_FILE_INVALID',
-  'ERASE_CONFIRMATION_REQUIRED',
-  'USAGE_UNAVAILABLE',
-  'RATE_LIMITED',
-  'QUOTA_EXHAUSTED',
-  'LEAD_NOT_FOUND',
-  'IDEMPOTENCY_KEY_INVALID',
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENT_REQUEST_IN_FLIGHT',
-  'MODEL_NOT_ACTIVATED',
-];
+import { createOpenApiDocument } from './api-docs/openapi-document';
 
 /** Options every app instance is created with (main.ts and the e2e suites alike). */
 export const APP_CREATE_OPTIONS = { bodyParser: false, bufferLogs: true, abortOnError: false } as const;
@@ -82,6 +45,9 @@ export function createHttpAdapter(config: AppConfig): AbstractHttpAdapter {
       http: { headersTimeout, requestTimeout, connectionsCheckingInterval },
       // Long path segments reach validation (400) instead of Fastify's 404, as with express.
       routerOptions: { maxParamLength: 500 },
+      // While closing, a request on a kept-alive connection is served (with Connection: close),
+      // as with express, instead of Fastify's own 503 body outside the error envelope.
+      return503OnClosing: false,
       // Requests Node's HTTP parser refuses get the standard envelope (express: configureApp).
       clientErrorHandler: answerClientError,
       // Requests Fastify refuses before routing (an undecodable path) get the standard envelope.
@@ -118,25 +84,7 @@ export function configureApp(app: INestApplication): void {
   app.useLogger(app.get(AppLogger));
 
   if (config.swaggerEnabled) {
-    const document = new DocumentBuilder()
-      .setTitle('AetherLink CustomerOps API')
-      .setDescription('Multi-tenant lead capture, enrichment and outcome tracking.')
-      .setVersion(config.version)
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Tenant API key' }, TENANT_KEY_SCHEME)
-      .addApiKey(
-        { type: 'apiKey', in: 'header', name: 'x-admin-key', description: 'Operator admin key' },
-        ADMIN_KEY_SCHEME,
-      )
-      .build();
-    document.components = {
-      ...document.components,
-      schemas: {
-        ...document.components?.schemas,
-        // The body of every error response, `code` an enum of every code (docs/ERRORS.md).
-        ErrorEnvelope: errorEnvelopeSchema([...HTTP_ERROR_CODES, ...DOMAIN_ERROR_CODES]),
-      },
-    };
     // Served by ApiDocsController, so the documents go through the same pipeline as every route.
-    app.get(ApiDocsService).publish(() => SwaggerModule.createDocument(app, document));
+    app.get(ApiDocsService).publish(() => createOpenApiDocument(app, config.version));
   }
 }

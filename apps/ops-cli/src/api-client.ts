@@ -13,41 +13,73 @@ export interface TenantListing {
   tenants: Array<{ tenant: string; keys: Array<{ id: string; source: string; fingerprint: string }> }>;
 }
 
+/** One HTTP exchange as the commands see it: the body parsed as JSON when it is JSON. */
+export interface ApiReply {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or the text when the body is not JSON. */
+  body: unknown;
+  text: string;
+}
+
+export interface SendOptions {
+  /** Added to (and overriding) the client's own headers. */
+  headers?: Record<string, string>;
+  /** Sent as JSON when given. */
+  json?: unknown;
+  timeoutMs?: number;
+}
+
+/** The one HTTP client of the operator commands. */
 export class ApiClient {
   constructor(
-    private readonly baseUrl: string,
-    private readonly headers: Record<string, string>,
+    readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
     private readonly timeoutMs = 10000,
   ) {}
 
-  /** Sends `body`, when given, as JSON. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const url = new URL(path, this.baseUrl).toString();
+  /**
+   * `path` is appended to the base URL (which may carry a path prefix, behind a proxy). Any
+   * answer is a reply (redirects are not followed); an unreachable API is an ApiError.
+   */
+  async send(method: string, path: string, options: SendOptions = {}): Promise<ApiReply> {
+    const headers = { ...this.headers, ...options.headers };
     let res: Response;
     try {
-      res = await fetch(url, {
+      res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${path}`, {
         method,
-        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: options.json === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        body: options.json === undefined ? undefined : JSON.stringify(options.json),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new ApiError(`cannot reach the API at ${this.baseUrl} (${cause}); is it running?`);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? (error as Error).name;
+      throw new ApiError(`cannot reach the API at ${this.baseUrl} (${reason}); is it running?`);
     }
     const text = await res.text();
-    let answer: unknown = text;
+    let body: unknown = text;
     try {
-      answer = JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
       // not JSON: keep the text
     }
-    if (!res.ok) {
-      const message = (answer as { message?: string })?.message ?? text.slice(0, 200);
-      const details = describeDetails((answer as { details?: unknown })?.details);
-      throw new ApiError(`${method} ${path} failed: ${res.status} ${message}${details}`, res.status);
+    return { status: res.status, headers: res.headers, body, text };
+  }
+
+  /** Sends `body`, when given, as JSON; a non-2xx answer is an ApiError with the API's message. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const reply = await this.send(method, path, { json: body });
+    if (reply.status < 200 || reply.status >= 300) {
+      const answer = reply.body as { message?: unknown; details?: unknown } | null;
+      const message = typeof answer?.message === 'string' ? answer.message : reply.text.slice(0, 200);
+      throw new ApiError(
+        `${method} ${path} failed: ${reply.status} ${message}${describeDetails(answer?.details)}`,
+        reply.status,
+      );
     }
-    return answer as T;
+    return reply.body as T;
   }
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isSet } from '@app/config';
 
 /** The pure parts of `verify`: options, verdicts and the printed checklist. */
 
@@ -52,7 +53,7 @@ export const SECURITY_HEADERS: Array<{ name: string; pattern?: RegExp }> = [
 ];
 
 function blankToNull(value: string | undefined): string | null {
-  return value && value.trim() !== '' ? value.trim() : null;
+  return isSet(value) ? value.trim() : null;
 }
 
 /**

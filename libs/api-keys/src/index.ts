@@ -1,1 +1,2 @@
 export * from './api-keys-file';
+export * from './shared-secret';

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSourceOptions } from 'typeorm';
+import { AppDataSource } from './app-data-source';
 import type { Logger as PinoLogger } from 'pino';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { AppConfig } from '@app/config';
@@ -76,7 +77,7 @@ function typeOrmLogger(logger: PinoLogger): TypeOrmLogger {
       // own unlocked run during initialize().
       dataSourceFactory: async (options?: DataSourceOptions) => {
         const { migrationsRun, ...rest } = options as DataSourceOptions;
-        const dataSource = await new DataSource({ ...rest, migrationsRun: false } as DataSourceOptions).initialize();
+        const dataSource = await new AppDataSource({ ...rest, migrationsRun: false } as DataSourceOptions).initialize();
         try {
           if (migrationsRun) await runMigrationsLocked(dataSource);
         } catch (error) {

@@ -1,4 +1,5 @@
 export * from './database.module';
+export * from './app-data-source';
 export * from './database.options';
 export * from './database-health.service';
 export * from './migrations';

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { AppDataSource } from './app-data-source';
 import { loadConfigFromProcess } from '@app/config';
 import { buildDataSourceOptions } from './database.options';
 import { runMigrationsLocked } from './migration-lock';
@@ -10,7 +10,7 @@ import { runMigrationsLocked } from './migration-lock';
  */
 async function main(): Promise<void> {
   const config = loadConfigFromProcess();
-  const dataSource = await new DataSource(
+  const dataSource = await new AppDataSource(
     buildDataSourceOptions({ ...config.database, migrationsRun: false }),
   ).initialize();
   try {

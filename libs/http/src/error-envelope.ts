@@ -1,3 +1,4 @@
+import { ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 
 /** The one shape of every error body the API returns. */
@@ -68,4 +69,11 @@ export function errorEnvelopeSchema(codes: readonly string[]): EnvelopeSchema {
       },
     },
   };
+}
+
+/** The 503 of routes that read or write the database (a route's own 503 description wins). */
+export function ApiDatabaseUnavailableResponse(): MethodDecorator & ClassDecorator {
+  return ApiServiceUnavailableResponse({
+    description: 'The database cannot be reached (DATABASE_UNAVAILABLE); Retry-After says when to try again',
+  });
 }

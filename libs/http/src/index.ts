@@ -7,6 +7,7 @@ export * from './logging/logger';
 export * from './observability/request-completion';
 export * from './pipeline/host-allowlist';
 export * from './request-context';
+export * from './route-access';
 export * from './route-template';
 export * from './route-table';
 export * from './validation';

@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController, type OpenAPIObject } from '@nestjs/swagger';
 import type { ReplyWriter } from '@app/http';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '@app/http';
 import { ApiDocsService, DocsFile } from './api-docs.service';
 
 interface FileReply extends ReplyWriter {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { AppConfig, Clock, RateLimit } from '@app/config';
-import { InjectMetric } from '../metrics/metric-definition';
+import { InjectMetric } from '@app/metrics';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
 import { AuthFailuresThrottled } from './auth.errors';
 import { AUTH_FAILURES_TOTAL } from './auth.metrics';

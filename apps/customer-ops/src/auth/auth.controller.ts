@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminAuth, ApiDatabaseUnavailableResponse } from '@app/http';
 import { AuditActor } from '../audit/audit-actor.decorator';
 import type { AuditActor as Actor } from '../audit/audit.actions';
 import { RateLimitFamily } from '../rate-limit/rate-limit.decorators';
-import { AdminAuth } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { ReloadAuthQuery } from './dto/reload-auth.dto';
 import { ReloadResultDto } from './dto/reload-result.dto';
@@ -16,8 +16,10 @@ export class AuthController {
   @Post('reload-auth')
   @HttpCode(200)
   @AdminAuth()
+  @ApiDatabaseUnavailableResponse()
   @RateLimitFamily('ops')
   @ApiOperation({
+    operationId: 'reloadAuth',
     summary: 'Re-read API keys (environment, keys file, database) and plans (PLANS_FILE), on every instance',
   })
   @ApiOkResponse({ type: ReloadResultDto })

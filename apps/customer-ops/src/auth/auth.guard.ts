@@ -1,10 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '@app/config';
-import { contextOf, type ContextualRequest, type RequestContext } from '@app/http';
+import { AUTH_KIND, AuthKind, contextOf, type ContextualRequest, type RequestContext } from '@app/http';
 import { AdminKeyVerifier } from './admin-key';
 import { AuthFailureThrottle } from './auth-failure-throttle';
-import { AUTH_KIND, AuthKind } from './auth.decorators';
 import { InvalidAdminKey, InvalidApiKey } from './auth.errors';
 import { KeyRegistry } from './key-registry.service';
 

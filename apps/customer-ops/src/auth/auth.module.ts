@@ -4,7 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { AdminKeyVerifier } from './admin-key';
 import { AuthFailureThrottle } from './auth-failure-throttle';
-import { AUTH_FAILURES_TOTAL } from './auth.metrics';
+import { API_TENANTS_COUNT, AUTH_FAILURES_TOTAL } from './auth.metrics';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { AuthSync } from './auth-sync.service';
@@ -36,6 +36,7 @@ import { AuthReloader } from './reload-steps';
     AdminKeyVerifier,
     AuthFailureThrottle,
     AUTH_FAILURES_TOTAL.provider,
+    API_TENANTS_COUNT.provider,
     AuthReloader,
     AuthSync,
     AuthService,

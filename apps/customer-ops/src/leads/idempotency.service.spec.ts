@@ -1,8 +1,16 @@
 import type { Logger } from 'pino';
 import { AppConfig, Clock } from '@app/config';
-import { TransactionRunner } from '@app/database';
-import { IdempotencyRepository } from './idempotency.repository';
-import { IdempotencyService, PURGE_BATCH_SIZE, PURGE_MAX_BATCHES } from './idempotency.service';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { LeadEntity } from './entities/lead.entity';
+import { ABANDONED_CLAIM_MS, IdempotencyRepository, KeyHolder, StoredRow } from './idempotency.repository';
+import {
+  IDEMPOTENCY_TTL_MS,
+  IdempotencyService,
+  PURGE_BATCH_SIZE,
+  PURGE_MAX_BATCHES,
+  requestHash,
+} from './idempotency.service';
+import { IdempotencyKeyInvalid, IdempotencyKeyReused, IdempotentRequestInFlight } from './leads.errors';
 
 class FixedClock extends Clock {
   constructor(public current: number) {
@@ -28,7 +36,6 @@ describe('IdempotencyService purge', () => {
     clock = new FixedClock(Date.parse('2026-06-01T12:00:00.000Z'));
     service = new IdempotencyService(
       { purgeExpired } as unknown as IdempotencyRepository,
-      {} as TransactionRunner,
       { idempotencyPurgeIntervalMs: INTERVAL_MS } as AppConfig,
       clock,
       { warn, debug: jest.fn() } as unknown as Logger,
@@ -118,5 +125,113 @@ describe('IdempotencyService purge', () => {
     await stopping;
     await running;
     expect(stopped).toBe(true);
+  });
+});
+
+describe('IdempotencyService.execute', () => {
+  const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+  const request = { name: 'Jane Roofer', email: 'jane@example.com' };
+  const body = { id: 'lead-1', name: 'Jane Roofer' };
+  const store = { target: LeadEntity, row: { id: 'lead-1' } } as unknown as StoredRow<LeadEntity>;
+  let claimWith: jest.Mock<Promise<boolean>, [IdempotencyKeyEntity, StoredRow<LeadEntity>]>;
+  let holder: jest.Mock<Promise<KeyHolder | null>, [string, string]>;
+  let work: jest.Mock;
+  let service: IdempotencyService;
+
+  const record = (overrides: Partial<KeyHolder> = {}): KeyHolder => ({
+    requestHash: requestHash(request),
+    state: 'done',
+    responseStatus: 201,
+    responseBody: JSON.stringify({ id: 'first', name: 'Jane Roofer' }),
+    createdAt: new Date(NOW - 60_000),
+    expiresAt: new Date(NOW + 60_000),
+    ...overrides,
+  });
+  const run = () => service.execute('ACME', 'order-1', request, 201, work);
+
+  beforeEach(() => {
+    claimWith = jest.fn<Promise<boolean>, [IdempotencyKeyEntity, StoredRow<LeadEntity>]>().mockResolvedValue(true);
+    holder = jest.fn<Promise<KeyHolder | null>, [string, string]>().mockResolvedValue(null);
+    work = jest.fn(() => ({ body, store }));
+    service = new IdempotencyService(
+      { claimWith, holder } as unknown as IdempotencyRepository,
+      { idempotencyPurgeIntervalMs: INTERVAL_MS } as AppConfig,
+      new FixedClock(NOW),
+      { warn: jest.fn(), debug: jest.fn() } as unknown as Logger,
+    );
+  });
+
+  it('a new key: one claim storing the row with the done record and its response, nothing else', async () => {
+    expect(await run()).toEqual({ status: 201, body, replayed: false });
+    expect(claimWith).toHaveBeenCalledTimes(1);
+    expect(claimWith).toHaveBeenCalledWith(
+      {
+        tenant: 'ACME',
+        key: 'order-1',
+        requestHash: requestHash(request),
+        state: 'done',
+        responseStatus: 201,
+        responseBody: JSON.stringify(body),
+        createdAt: new Date(NOW),
+        expiresAt: new Date(NOW + IDEMPOTENCY_TTL_MS),
+      },
+      store,
+    );
+    expect(holder).not.toHaveBeenCalled();
+  });
+
+  it('a held key with the same body: the stored response, replayed, without storing anything', async () => {
+    claimWith.mockResolvedValue(false);
+    holder.mockResolvedValue(record({ responseStatus: 201 }));
+    expect(await run()).toEqual({ status: 201, body: { id: 'first', name: 'Jane Roofer' }, replayed: true });
+    expect(claimWith).toHaveBeenCalledTimes(1);
+    expect(holder).toHaveBeenCalledWith('ACME', 'order-1');
+  });
+
+  it('a held key with another body: 422', async () => {
+    claimWith.mockResolvedValue(false);
+    holder.mockResolvedValue(record({ requestHash: requestHash({ name: 'Someone Else' }) }));
+    await expect(run()).rejects.toBeInstanceOf(IdempotencyKeyReused);
+  });
+
+  it('a claim still in flight: 409 until it is abandoned, then claimed again', async () => {
+    claimWith.mockResolvedValue(false);
+    holder.mockResolvedValue(record({ state: 'in_flight', responseBody: null, createdAt: new Date(NOW - 1000) }));
+    await expect(run()).rejects.toBeInstanceOf(IdempotentRequestInFlight);
+
+    claimWith.mockReset().mockResolvedValueOnce(false).mockResolvedValue(true);
+    holder.mockResolvedValue(
+      record({ state: 'in_flight', responseBody: null, createdAt: new Date(NOW - ABANDONED_CLAIM_MS - 1) }),
+    );
+    expect(await run()).toMatchObject({ status: 201, body, replayed: false });
+    expect(claimWith).toHaveBeenCalledTimes(2);
+  });
+
+  it('a holder that vanished or expired between the two statements: claimed again', async () => {
+    claimWith.mockResolvedValueOnce(false).mockResolvedValueOnce(false).mockResolvedValue(true);
+    holder.mockResolvedValueOnce(null).mockResolvedValueOnce(record({ expiresAt: new Date(NOW) }));
+    expect(await run()).toMatchObject({ replayed: false });
+    expect(claimWith).toHaveBeenCalledTimes(3);
+  });
+
+  it('gives up after three claims that each found the key taken and then free', async () => {
+    claimWith.mockResolvedValue(false);
+    await expect(run()).rejects.toThrow('idempotency key could not be claimed');
+    expect(claimWith).toHaveBeenCalledTimes(3);
+  });
+
+  it('an invalid key is refused before any work or statement', async () => {
+    await expect(service.execute('ACME', 'has space', request, 201, work)).rejects.toBeInstanceOf(
+      IdempotencyKeyInvalid,
+    );
+    expect(work).not.toHaveBeenCalled();
+    expect(claimWith).not.toHaveBeenCalled();
+  });
+
+  it('a failing claim statement fails the request and leaves nothing to release', async () => {
+    claimWith.mockRejectedValue(new Error('connection terminated'));
+    await expect(run()).rejects.toThrow('connection terminated');
+    expect(claimWith).toHaveBeenCalledTimes(1);
+    expect(holder).not.toHaveBeenCalled();
   });
 });

@@ -1,12 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { EntityManager } from 'typeorm';
+import { ObjectLiteral } from 'typeorm';
 import { AppConfig, Clock } from '@app/config';
-import { TransactionRunner } from '@app/database';
 import { PINO_LOGGER } from '@app/http';
 import { IdempotencyKeyInvalid, IdempotencyKeyReused, IdempotentRequestInFlight } from './leads.errors';
-import { IdempotencyRepository } from './idempotency.repository';
+import { holdsKey, IdempotencyRepository, StoredRow } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /** Expired records deleted per statement, so no purge holds a long lock or a huge transaction. */
@@ -14,13 +13,21 @@ export const PURGE_BATCH_SIZE = 1000;
 /** Statements per purge run at most; what is left waits for the next run. */
 export const PURGE_MAX_BATCHES = 100;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-const RELEASE_ATTEMPTS = 30;
-const RELEASE_RETRY_MS = 1000;
+/** Claims tried when the record holding the key vanishes or expires between two statements. */
+const CLAIM_ATTEMPTS = 3;
 
 export interface IdempotentResult<T> {
   status: number;
   body: T;
   replayed: boolean;
+}
+
+/** What a new request produces, computed before it touches the database. */
+export interface IdempotentWork<T, E extends ObjectLiteral> {
+  /** The response, stored with the claim for repeats. */
+  body: T;
+  /** The one row the request stores, with the claim or not at all. */
+  store: StoredRow<E>;
 }
 
 /** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
@@ -40,10 +47,12 @@ export function requestHash(body: unknown): string {
 }
 
 /**
- * Idempotency-Key semantics, per tenant, kept 24 h: the first request claims the key and its
- * work and the stored response commit in one transaction; a repeat with the same body gets
- * the stored response (replayed), with another body a 422, and while the first is still
- * running a 409. A failed request releases its claim so the client can retry.
+ * Idempotency-Key semantics, per tenant, kept 24 h: the first request claims the key and stores
+ * its row and its response together, in one statement on Postgres (one transaction on SQLite),
+ * so a failure leaves neither a claim nor a row behind and the client can simply retry. A
+ * repeat with the same body gets the stored response (replayed), with another body a 422; a
+ * repeat racing the first waits for it and is replayed. A claim still in flight (written by
+ * earlier versions, which claimed first and worked after) is a 409 until it is abandoned.
  * Expired records are purged at start-up and then every IDEMPOTENCY_PURGE_INTERVAL.
  */
 @Injectable()
@@ -53,7 +62,6 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly repository: IdempotencyRepository,
-    private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
@@ -77,59 +85,45 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     if (!KEY_PATTERN.test(key)) throw new IdempotencyKeyInvalid();
   }
 
-  async execute<T>(
+  /**
+   * Runs `work` (pure computation: it must not touch the database) for a valid key, then claims
+   * the key and stores the work's row with it; a key already held answers from its record.
+   */
+  async execute<T, E extends ObjectLiteral>(
     tenant: string,
     key: string,
     request: unknown,
     status: number,
-    work: (manager: EntityManager) => Promise<T>,
+    work: () => IdempotentWork<T, E>,
   ): Promise<IdempotentResult<T>> {
     this.validateKey(key);
     const hash = requestHash(request);
-    const now = this.clock.date();
-    const holder = await this.repository.claim({
-      tenant,
-      key,
-      requestHash: hash,
-      state: 'in_flight',
-      responseStatus: null,
-      responseBody: null,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-    });
-    if (holder) {
+    const { body, store } = work();
+    const responseBody = JSON.stringify(body);
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const now = this.clock.date();
+      const claimed = await this.repository.claimWith(
+        {
+          tenant,
+          key,
+          requestHash: hash,
+          state: 'done',
+          responseStatus: status,
+          responseBody,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+        },
+        store,
+      );
+      if (claimed) return { status, body, replayed: false };
+      const holder = await this.repository.holder(tenant, key);
+      // Purged, or expired, since the claim found it: claim again.
+      if (!holder || !holdsKey(holder, now)) continue;
       if (holder.requestHash !== hash) throw new IdempotencyKeyReused();
       if (holder.state !== 'done' || holder.responseBody === null) throw new IdempotentRequestInFlight();
       return { status: holder.responseStatus ?? status, body: JSON.parse(holder.responseBody) as T, replayed: true };
     }
-    try {
-      const body = await this.transactions.run(async (manager) => {
-        const result = await work(manager);
-        await this.repository.complete(manager, tenant, key, status, JSON.stringify(result));
-        return result;
-      });
-      return { status, body, replayed: false };
-    } catch (error) {
-      void this.release(tenant, key);
-      throw error;
-    }
-  }
-
-  /**
-   * Frees a failed request's claim so the client can retry. If the database is what failed,
-   * the release is retried until it answers again (an unreleased claim is taken over after
-   * ABANDONED_CLAIM_MS anyway, e.g. when the process itself died).
-   */
-  private async release(tenant: string, key: string): Promise<void> {
-    for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
-      try {
-        await this.repository.release(tenant, key);
-        return;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, RELEASE_RETRY_MS).unref());
-      }
-    }
-    this.logger.warn('idempotency key claim could not be released; it is taken over once abandoned');
+    throw new Error('idempotency key could not be claimed');
   }
 
   /**

@@ -1,23 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { SearchLeadsQuery } from './dto/lead-queries.dto';
 import { DEFAULT_PAGE_SIZE } from '@app/http';
-import { SearchResultsDto } from './dto/lead.view';
+import { SearchResultsDto } from './dto/lead.dto';
 import { tokenize } from './enrichment/enricher';
-import { LeadEntity } from './entities/lead.entity';
 import { LeadsRepository } from './leads.repository';
 
 const MAX_TERMS = 10;
 const MAX_CANDIDATES = 500;
 const PREVIEW_CONTEXT = 60;
 
-function occurrences(text: string, term: string): number {
-  let count = 0;
-  for (let at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + term.length)) count++;
-  return count;
-}
-
-function previewOf(lead: LeadEntity, terms: string[]): string {
-  const text = lead.details ?? lead.company ?? lead.name;
+/** The text around the first match in `text` (the lead's details, else company, else name). */
+function previewOf(text: string, terms: string[]): string {
   const lower = text.toLowerCase();
   const at = Math.min(...terms.map((term) => lower.indexOf(term)).filter((i) => i >= 0), Number.MAX_SAFE_INTEGER);
   const start = at === Number.MAX_SAFE_INTEGER ? 0 : Math.max(0, at - PREVIEW_CONTEXT);
@@ -26,9 +19,11 @@ function previewOf(lead: LeadEntity, terms: string[]): string {
 }
 
 /**
- * Term search over a tenant's leads. The database narrows to leads containing any term (in
- * the lower-cased search text stored at capture); ranking by number of term occurrences is
- * done here, so SQLite and Postgres return the same results in the same order.
+ * Term search over a tenant's leads, in one statement: the database narrows to the newest
+ * MAX_CANDIDATES leads containing any term (in the lower-cased search text stored at capture)
+ * and ranks them by number of term occurrences, then newest first, counting occurrences the
+ * same way on SQLite and Postgres (non-overlapping, left to right), so both return the same
+ * results in the same order. The preview is cut here.
  */
 @Injectable()
 export class LeadSearchService {
@@ -38,25 +33,16 @@ export class LeadSearchService {
     const terms = [...new Set(tokenize(query.q))].slice(0, MAX_TERMS);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (terms.length === 0) return { query: query.q, count: 0, results: [] };
-    const candidates = await this.repository.searchCandidates(tenant, terms, MAX_CANDIDATES);
-    const ranked = candidates
-      .map((lead) => ({ lead, hits: terms.reduce((sum, term) => sum + occurrences(lead.searchText, term), 0) }))
-      .sort(
-        (a, b) =>
-          b.hits - a.hits ||
-          b.lead.createdAt.getTime() - a.lead.createdAt.getTime() ||
-          (a.lead.id < b.lead.id ? 1 : a.lead.id > b.lead.id ? -1 : 0),
-      )
-      .slice(0, limit);
+    const rows = await this.repository.search(tenant, terms, MAX_CANDIDATES, limit);
     return {
       query: query.q,
-      count: ranked.length,
-      results: ranked.map(({ lead, hits }) => ({
-        id: lead.id,
-        name: lead.name,
-        score: lead.score,
-        hits,
-        preview: previewOf(lead, terms),
+      count: rows.length,
+      results: rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        score: row.score,
+        hits: row.hits,
+        preview: previewOf(row.text, terms),
       })),
     };
   }

@@ -11,7 +11,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { ReplyWriter } from '@app/http';
-import { ApiKeyAuth, CurrentTenant } from '../auth/auth.decorators';
+import { ApiDatabaseUnavailableResponse, ApiKeyAuth, CurrentTenant } from '@app/http';
 import { RateLimitFamily } from '../rate-limit/rate-limit.decorators';
 import { CaptureLeadDto } from './dto/capture-lead.dto';
 import { LeadIdParams, ListLeadsQuery, ListOutcomesQuery, SearchLeadsQuery } from './dto/lead-queries.dto';
@@ -22,7 +22,7 @@ import {
   OutcomeAnalyticsDto,
   OutcomePageDto,
   SearchResultsDto,
-} from './dto/lead.view';
+} from './dto/lead.dto';
 import { OutcomeRecordedDto, RecordOutcomeDto } from './dto/record-outcome.dto';
 import { LeadSearchService } from './lead-search.service';
 import { LeadsService } from './leads.service';
@@ -31,6 +31,7 @@ import { OutcomesService } from './outcomes.service';
 @ApiTags('leads')
 @Controller('v1')
 @ApiKeyAuth()
+@ApiDatabaseUnavailableResponse()
 @RateLimitFamily('default')
 export class LeadsController {
   constructor(
@@ -41,7 +42,7 @@ export class LeadsController {
 
   @Post('leads')
   @RateLimitFamily('default', { leadCapture: true })
-  @ApiOperation({ summary: 'Capture a lead: validated, enriched and stored' })
+  @ApiOperation({ operationId: 'captureLead', summary: 'Capture a lead: validated, enriched and stored' })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -64,21 +65,24 @@ export class LeadsController {
   }
 
   @Get('leads')
-  @ApiOperation({ summary: "List the tenant's leads, newest first, with cursor pagination" })
+  @ApiOperation({ operationId: 'listLeads', summary: "List the tenant's leads, newest first, with cursor pagination" })
   @ApiOkResponse({ type: LeadPageDto })
   list(@CurrentTenant() tenant: string, @Query() query: ListLeadsQuery): Promise<LeadPageDto> {
     return this.leads.list(tenant, query);
   }
 
   @Get('leads/search')
-  @ApiOperation({ summary: 'Search name, company and details; ranked by term hits' })
+  @ApiOperation({ operationId: 'searchLeads', summary: 'Search name, company and details; ranked by term hits' })
   @ApiOkResponse({ type: SearchResultsDto })
   searchLeads(@CurrentTenant() tenant: string, @Query() query: SearchLeadsQuery): Promise<SearchResultsDto> {
     return this.search.search(tenant, query);
   }
 
   @Get('leads/:id')
-  @ApiOperation({ summary: 'One lead with its latest 50 outcomes (outcomesTruncated: true when there are more)' })
+  @ApiOperation({
+    operationId: 'getLead',
+    summary: 'One lead with its latest 50 outcomes (outcomesTruncated: true when there are more)',
+  })
   @ApiOkResponse({ type: LeadDetailDto })
   @ApiNotFoundResponse({ description: 'No such lead for this tenant' })
   get(@CurrentTenant() tenant: string, @Param() params: LeadIdParams): Promise<LeadDetailDto> {
@@ -86,7 +90,10 @@ export class LeadsController {
   }
 
   @Get('leads/:id/outcomes')
-  @ApiOperation({ summary: "A lead's whole outcome history, newest first, with cursor pagination" })
+  @ApiOperation({
+    operationId: 'listOutcomes',
+    summary: "A lead's whole outcome history, newest first, with cursor pagination",
+  })
   @ApiOkResponse({ type: OutcomePageDto })
   @ApiNotFoundResponse({ description: 'No such lead for this tenant' })
   @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
@@ -100,7 +107,10 @@ export class LeadsController {
 
   @Post('leads/:id/outcome')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Record what became of a lead; the history keeps every recording' })
+  @ApiOperation({
+    operationId: 'recordOutcome',
+    summary: 'Record what became of a lead; the history keeps every recording',
+  })
   @ApiOkResponse({ type: OutcomeRecordedDto })
   @ApiNotFoundResponse({ description: 'No such lead for this tenant' })
   @ApiBadRequestResponse({ description: 'Invalid outcome (the allowed values are listed)' })
@@ -113,7 +123,10 @@ export class LeadsController {
   }
 
   @Get('analytics/outcomes')
-  @ApiOperation({ summary: "Outcome breakdown and conversion for the caller's tenant" })
+  @ApiOperation({
+    operationId: 'getOutcomeAnalytics',
+    summary: "Outcome breakdown and conversion for the caller's tenant",
+  })
   @ApiOkResponse({ type: OutcomeAnalyticsDto })
   analytics(@CurrentTenant() tenant: string): Promise<OutcomeAnalyticsDto> {
     return this.outcomes.analytics(tenant);

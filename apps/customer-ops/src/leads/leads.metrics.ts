@@ -2,8 +2,8 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { PINO_LOGGER } from '@app/http';
-import { defineCounter, defineGauge, defineHistogram, InjectMetric } from '../metrics/metric-definition';
-import { EnrichmentDto } from './dto/lead.view';
+import { defineCounter, defineGauge, defineHistogram, InjectMetric } from '@app/metrics';
+import { EnrichmentDto } from './dto/lead.dto';
 import { LeadsRepository } from './leads.repository';
 
 export const LEAD_ENRICH_TOTAL = defineCounter({

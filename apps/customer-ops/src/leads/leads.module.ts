@@ -12,11 +12,13 @@ import { LEADS_METRIC_PROVIDERS, LeadsMetrics } from './leads.metrics';
 import { LeadsRepository } from './leads.repository';
 import { LeadsService } from './leads.service';
 import { OutcomesService } from './outcomes.service';
+import { ScoringController } from './scoring/scoring.controller';
+import { ScoringService } from './scoring/scoring.service';
 
-/** Lead capture with enrichment, outcomes, listing, search and analytics. */
+/** Lead capture with enrichment, outcomes, listing, search, analytics and scoring (retrain, status). */
 @Module({
   imports: [TypeOrmModule.forFeature([LeadEntity, LeadOutcomeEntity, IdempotencyKeyEntity]), ModelModule],
-  controllers: [LeadsController],
+  controllers: [LeadsController, ScoringController],
   providers: [
     LeadsRepository,
     IdempotencyRepository,
@@ -24,9 +26,10 @@ import { OutcomesService } from './outcomes.service';
     LeadsService,
     LeadSearchService,
     OutcomesService,
+    ScoringService,
     LeadsMetrics,
     ...LEADS_METRIC_PROVIDERS,
   ],
-  exports: [LeadsService, LeadsRepository],
+  exports: [LeadsService],
 })
 export class LeadsModule {}

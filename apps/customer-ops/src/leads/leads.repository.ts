@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { TransactionRunner } from '@app/database';
 import { PageCursor } from '@app/http';
 import { LeadOutcomeEntity } from './entities/lead-outcome.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { LeadEntity } from './entities/lead.entity';
+import type { TrainingRow } from '../model/features';
+import { LeadFilters, LeadStatements, readLeadView, SearchRow } from './lead-statements';
+import type { LeadView, OutcomeView } from './lead.mapper';
+import { fromDatabaseDate, Stored } from './native-sql';
+import { CONVERTED_OUTCOME, FINAL_OUTCOMES, isConversion } from './outcomes';
 
-export interface LeadFilters {
-  intent?: string;
-  urgency?: string;
-  outcome?: string;
-}
+export type { LeadFilters } from './lead-statements';
 
 export interface TenantLeadCounts {
   leads: number;
@@ -25,98 +26,102 @@ export interface OutcomeCounts {
   avgBookedTimeToConversion: number | null;
 }
 
-/** The only code that reads or writes leads and their outcomes. Every query is tenant-scoped. */
+/** Upper bound on the rows one retrain reads. */
+const MAX_TRAINING_ROWS = 200_000;
+
+/**
+ * The only code that reads or writes leads and their outcomes. Every query is tenant-scoped,
+ * except the two reads for the conversion model, which is shared by all tenants
+ * (`conversionTotals`, `trainingRows`). The statements of the lead routes (capture, list,
+ * search, detail) are sent as written in lead-statements.ts, one per call, with only the
+ * columns their responses show.
+ */
 @Injectable()
 export class LeadsRepository {
+  private readonly statements: LeadStatements;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
-  ) {}
+  ) {
+    this.statements = new LeadStatements(dataSource);
+  }
 
-  async insert(lead: LeadEntity, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.getRepository(LeadEntity).insert(lead);
+  /** One INSERT: no transaction of its own, nothing read back (the id is the caller's). */
+  async insert(lead: LeadEntity): Promise<void> {
+    const { insert, leadColumns } = this.statements;
+    await this.dataSource.query(insert.text, insert.values(leadColumns.values(lead)));
   }
 
   findOne(tenant: string, id: string): Promise<LeadEntity | null> {
     return this.dataSource.getRepository(LeadEntity).findOneBy({ tenant, id });
   }
 
+  /** The lead's response columns, in one statement (the primary key). */
+  async findView(tenant: string, id: string): Promise<LeadView | null> {
+    const statement = this.statements.view;
+    const rows = await this.dataSource.query<Stored<LeadView>[]>(statement.text, statement.values({ tenant, id }));
+    return rows.length === 0 ? null : readLeadView(rows[0]);
+  }
+
   /**
    * A lead's outcome history, newest first by (recordedAt, id), after the cursor when given:
    * at most `take` rows, in one statement (idx_lead_outcomes_tenant_lead).
    */
-  outcomesNewestFirst(
+  async outcomesNewestFirst(
     tenant: string,
     leadId: string,
     after: PageCursor | null,
     take: number,
-  ): Promise<LeadOutcomeEntity[]> {
-    const query = this.dataSource
-      .getRepository(LeadOutcomeEntity)
-      .createQueryBuilder('o')
-      .where('o.tenant = :tenant', { tenant })
-      .andWhere('o.leadId = :leadId', { leadId });
-    if (after) {
-      query.andWhere(
-        new Brackets((q) =>
-          q
-            .where('o.recordedAt < :afterAt', { afterAt: after.createdAt })
-            .orWhere('(o.recordedAt = :afterAt AND o.id < :afterId)', { afterAt: after.createdAt, afterId: after.id }),
-        ),
-      );
-    }
-    return query.orderBy('o.recordedAt', 'DESC').addOrderBy('o.id', 'DESC').limit(take).getMany();
+  ): Promise<OutcomeView[]> {
+    const statement = after ? this.statements.outcomesAfter : this.statements.outcomes;
+    const rows = await this.dataSource.query<Stored<OutcomeView>[]>(
+      statement.text,
+      statement.values({ tenant, leadId, take, afterAt: after?.createdAt ?? null, afterId: after?.id ?? null }),
+    );
+    for (const row of rows) (row as OutcomeView).recordedAt = fromDatabaseDate(row.recordedAt);
+    return rows as OutcomeView[];
   }
 
   exists(tenant: string, id: string): Promise<boolean> {
     return this.dataSource.getRepository(LeadEntity).existsBy({ tenant, id });
   }
 
-  /** Newest first; `limit + 1` rows so the caller can tell whether another page exists. */
-  page(tenant: string, filters: LeadFilters, after: PageCursor | null, limit: number): Promise<LeadEntity[]> {
-    const query = this.dataSource
-      .getRepository(LeadEntity)
-      .createQueryBuilder('l')
-      .where('l.tenant = :tenant', { tenant });
-    if (filters.intent) query.andWhere('l.intent = :intent', { intent: filters.intent });
-    if (filters.urgency) query.andWhere('l.urgency = :urgency', { urgency: filters.urgency });
-    if (filters.outcome) query.andWhere('l.outcome = :outcome', { outcome: filters.outcome });
-    if (after) {
-      query.andWhere(
-        new Brackets((q) =>
-          q
-            .where('l.createdAt < :afterAt', { afterAt: after.createdAt })
-            .orWhere('(l.createdAt = :afterAt AND l.id < :afterId)', { afterAt: after.createdAt, afterId: after.id }),
-        ),
-      );
-    }
-    return query
-      .orderBy('l.createdAt', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
+  /**
+   * Newest first, the response columns only, in one statement; `limit + 1` rows so the caller
+   * can tell whether another page exists.
+   */
+  async page(tenant: string, filters: LeadFilters, after: PageCursor | null, limit: number): Promise<LeadView[]> {
+    const statement = this.statements.page(filters, after !== null);
+    const rows = await this.dataSource.query<Stored<LeadView>[]>(
+      statement.text,
+      statement.values({
+        tenant,
+        intent: filters.intent ?? null,
+        urgency: filters.urgency ?? null,
+        outcome: filters.outcome ?? null,
+        afterAt: after?.createdAt ?? null,
+        afterId: after?.id ?? null,
+        take: limit + 1,
+      }),
+    );
+    return rows.map(readLeadView);
   }
 
-  /** Leads whose search text contains any of the (lower-cased) terms, newest first. */
-  searchCandidates(tenant: string, terms: string[], max: number): Promise<Array<LeadEntity & { searchText: string }>> {
-    const query = this.dataSource
-      .getRepository(LeadEntity)
-      .createQueryBuilder('l')
-      .addSelect('l.searchText')
-      .where('l.tenant = :tenant', { tenant })
-      .andWhere(
-        new Brackets((q) =>
-          terms.forEach((term, i) =>
-            q.orWhere(`l.searchText LIKE :term${i} ESCAPE '\\'`, {
-              [`term${i}`]: `%${term.replace(/[\\%_]/g, '\\$&')}%`,
-            }),
-          ),
-        ),
-      )
-      .orderBy('l.createdAt', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .take(max);
-    return query.getMany() as Promise<Array<LeadEntity & { searchText: string }>>;
+  /**
+   * Term search, in one statement: of the newest `candidates` leads whose search text contains
+   * any of the (lower-cased) terms, the `take` with the most occurrences of the terms (then
+   * newest first), each with its hits and the text its preview is cut from (details, else
+   * company, else name). The search text itself never leaves the database.
+   */
+  search(tenant: string, terms: string[], candidates: number, take: number): Promise<SearchRow[]> {
+    const statement = this.statements.search(terms.length);
+    const params: Record<string, unknown> = { tenant, candidates, take };
+    terms.forEach((term, i) => {
+      params[`term${i}`] = term;
+      params[`pattern${i}`] = `%${term.replace(/[\\%_]/g, '\\$&')}%`;
+    });
+    return this.dataSource.query<SearchRow[]>(statement.text, statement.values(params));
   }
 
   /**
@@ -149,7 +154,7 @@ export class LeadsRepository {
       .createQueryBuilder('l')
       .select('AVG(l.timeToConversionSeconds)', 'avg')
       .where('l.tenant = :tenant', { tenant })
-      .andWhere("l.outcome = 'booked'")
+      .andWhere('l.outcome = :converted', { converted: CONVERTED_OUTCOME })
       .andWhere('l.timeToConversionSeconds IS NOT NULL')
       .getRawOne<{ avg: string | number | null }>();
     const byOutcome: Record<string, number> = {};
@@ -170,14 +175,37 @@ export class LeadsRepository {
     const row = await this.dataSource
       .getRepository(LeadEntity)
       .createQueryBuilder('l')
-      .select("SUM(CASE WHEN l.outcome = 'booked' THEN 1 ELSE 0 END)", 'booked')
+      .select('SUM(CASE WHEN l.outcome = :converted THEN 1 ELSE 0 END)', 'booked')
       .addSelect('COUNT(l.outcome)', 'withOutcome')
+      .setParameter('converted', CONVERTED_OUTCOME)
       .getRawOne<{ booked: string | number | null; withOutcome: string | number }>();
     return { booked: Number(row?.booked ?? 0), withOutcome: Number(row?.withOutcome ?? 0) };
   }
 
-  count(tenant: string): Promise<number> {
-    return this.dataSource.getRepository(LeadEntity).countBy({ tenant });
+  /**
+   * Training rows for the shared conversion model: every tenant's leads whose latest outcome
+   * is final, with only the columns the features read, in a stable order so that training is
+   * reproducible.
+   */
+  async trainingRows(): Promise<TrainingRow[]> {
+    const leads = await this.dataSource.getRepository(LeadEntity).find({
+      select: {
+        intent: true,
+        urgency: true,
+        sentiment: true,
+        score: true,
+        details: true,
+        phone: true,
+        email: true,
+        company: true,
+        createdAt: true,
+        outcome: true,
+      },
+      where: { outcome: In([...FINAL_OUTCOMES]) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: MAX_TRAINING_ROWS,
+    });
+    return leads.map(({ outcome, ...lead }) => ({ ...lead, converted: isConversion(outcome) }));
   }
 
   /** Deletes every lead, outcome and Idempotency-Key record of a tenant (erasure), in the caller's transaction. */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { AppConfig } from '@app/config';
+import { AppConfig, Clock } from '@app/config';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '@app/http';
 import { CaptureLeadDto } from './dto/capture-lead.dto';
 import { ListLeadsQuery } from './dto/lead-queries.dto';
-import { LeadDetailDto, LeadDto, LeadPageDto } from './dto/lead.view';
+import { LeadDetailDto, LeadDto, LeadPageDto } from './dto/lead.dto';
 import { enrich, ENRICHMENT_DISABLED } from './enrichment/enricher';
 import { LeadEntity } from './entities/lead.entity';
 import { IdempotencyService, IdempotentResult } from './idempotency.service';
@@ -28,20 +28,29 @@ export function searchTextOf(dto: Pick<CaptureLeadDto, 'name' | 'company' | 'det
 export class LeadsService {
   constructor(
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly repository: LeadsRepository,
     private readonly idempotency: IdempotencyService,
     private readonly metrics: LeadsMetrics,
     private readonly predictor: ConversionPredictor,
   ) {}
 
-  /** Enriches and stores a lead; with an Idempotency-Key, a repeat returns the first response. */
+  /**
+   * Enriches and stores a lead: one INSERT; with an Idempotency-Key, the lead is stored with the
+   * key's claim and response at once, and a repeat returns the first response.
+   */
   async capture(tenant: string, dto: CaptureLeadDto, idempotencyKey?: string): Promise<IdempotentResult<LeadDto>> {
-    const result =
-      idempotencyKey === undefined
-        ? { status: 201, body: await this.store(tenant, dto), replayed: false }
-        : await this.idempotency.execute(tenant, idempotencyKey, dto, 201, (manager) =>
-            this.store(tenant, dto, manager),
-          );
+    let result: IdempotentResult<LeadDto>;
+    if (idempotencyKey === undefined) {
+      const lead = this.build(tenant, dto);
+      await this.repository.insert(lead);
+      result = { status: 201, body: toLeadDto(tenant, lead), replayed: false };
+    } else {
+      result = await this.idempotency.execute(tenant, idempotencyKey, dto, 201, () => {
+        const lead = this.build(tenant, dto);
+        return { body: toLeadDto(tenant, lead), store: { target: LeadEntity, row: lead } };
+      });
+    }
     if (!result.replayed) this.metrics.enrichment(result.body.enrichment);
     return result;
   }
@@ -53,11 +62,11 @@ export class LeadsService {
 
   /** The lead with its latest OUTCOMES_IN_DETAIL outcomes (oldest first): never the whole history. */
   async get(tenant: string, id: string): Promise<LeadDetailDto> {
-    const lead = await this.repository.findOne(tenant, id);
+    const lead = await this.repository.findView(tenant, id);
     if (!lead) throw new LeadNotFound(id);
     const newest = await this.repository.outcomesNewestFirst(tenant, id, null, OUTCOMES_IN_DETAIL + 1);
     const truncated = newest.length > OUTCOMES_IN_DETAIL;
-    return toLeadDetailDto(lead, newest.slice(0, OUTCOMES_IN_DETAIL).reverse(), truncated);
+    return toLeadDetailDto(tenant, lead, newest.slice(0, OUTCOMES_IN_DETAIL).reverse(), truncated);
   }
 
   async list(tenant: string, query: ListLeadsQuery): Promise<LeadPageDto> {
@@ -67,12 +76,13 @@ export class LeadsService {
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map(toLeadDto),
+      items: items.map((lead) => toLeadDto(tenant, lead)),
       nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
     };
   }
 
-  private async store(tenant: string, dto: CaptureLeadDto, manager?: EntityManager): Promise<LeadDto> {
+  /** The lead as stored: enriched and scored, with its id and capture time. */
+  private build(tenant: string, dto: CaptureLeadDto): LeadEntity {
     const enrichment = this.config.enrichmentEnabled ? enrich(dto.details, dto.name) : ENRICHMENT_DISABLED;
     const lead: LeadEntity = {
       id: randomUUID(),
@@ -89,10 +99,9 @@ export class LeadsService {
       outcome: null,
       outcomeAt: null,
       timeToConversionSeconds: null,
-      createdAt: new Date(),
+      createdAt: this.clock.date(),
     };
     lead.conversionProbability = this.predictor.predict(lead);
-    await this.repository.insert(lead, manager);
-    return toLeadDto(lead);
+    return lead;
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '@app/config';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '@app/http';
 import { ListOutcomesQuery } from './dto/lead-queries.dto';
-import { OutcomeAnalyticsDto, OutcomePageDto } from './dto/lead.view';
+import { OutcomeAnalyticsDto, OutcomePageDto } from './dto/lead.dto';
 import { OutcomeRecordedDto, RecordOutcomeDto } from './dto/record-outcome.dto';
 import { toOutcomeEntryDto } from './lead.mapper';
 import { LeadNotFound } from './leads.errors';

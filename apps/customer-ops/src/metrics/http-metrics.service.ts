@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { CompletedRequest, RequestCompletion } from '@app/http';
 import { HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_TOTAL } from './http.metrics';
-import { InjectMetric } from './metric-definition';
+import { InjectMetric } from '@app/metrics';
 
 type HttpLabel = 'method' | 'endpoint' | 'status';
 

@@ -1,4 +1,4 @@
-import { defineCounter, defineHistogram } from './metric-definition';
+import { defineCounter, defineHistogram } from '@app/metrics';
 
 const HTTP_LABELS = ['method', 'endpoint', 'status'] as const;
 

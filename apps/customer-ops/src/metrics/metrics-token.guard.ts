@@ -1,27 +1,23 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import { SharedSecret } from '@app/api-keys';
 import { AppConfig } from '@app/config';
 import { DomainError } from '@app/http';
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
 
 /** When METRICS_TOKEN is set, /metrics requires `Authorization: Bearer <token>`. */
 @Injectable()
 export class MetricsTokenGuard implements CanActivate {
-  private readonly expected: Buffer | null;
+  private readonly expected: SharedSecret | null;
 
   constructor(config: AppConfig) {
-    this.expected = config.metricsToken ? digest(config.metricsToken) : null;
+    this.expected = config.metricsToken ? new SharedSecret(config.metricsToken) : null;
   }
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.expected) return true;
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (match && timingSafeEqual(digest(match[1].trim()), this.expected)) return true;
+    if (this.expected.matches(match?.[1].trim())) return true;
     throw new DomainError(
       'unauthorized',
       'METRICS_TOKEN_REQUIRED',

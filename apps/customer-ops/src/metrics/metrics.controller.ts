@@ -2,7 +2,7 @@ import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { ReplyWriter } from '@app/http';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '@app/http';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
 /** GET /metrics in the Prometheus text format; bearer-protected when METRICS_TOKEN is set. */

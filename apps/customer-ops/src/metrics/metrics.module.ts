@@ -8,7 +8,6 @@ import { HttpMetrics } from './http-metrics.service';
 import { HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_TOTAL } from './http.metrics';
 import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
-import { API_TENANTS_COUNT } from './tenants.metrics';
 
 /** The default metric that names the exact Node.js version: exported only with METRICS_DEFAULT=true. */
 const NODE_VERSION_METRIC = 'nodejs_version_info';
@@ -36,9 +35,9 @@ function exportDefaultMetrics(includeNodeVersion: boolean): void {
 }
 
 /**
- * /metrics (default process and Node metrics, see exportDefaultMetrics), the HTTP request
- * metrics, and the shared gauges other features update. Feature-specific metrics are declared
- * by their features with defineCounter/defineGauge/defineHistogram (see docs/METRICS_GUIDE.md).
+ * /metrics (default process and Node metrics, see exportDefaultMetrics) and the HTTP request
+ * metrics. Every other metric is declared by the feature that owns it, with
+ * defineCounter/defineGauge/defineHistogram from @app/metrics (see docs/METRICS_GUIDE.md).
  */
 @Global()
 @Module({
@@ -50,14 +49,7 @@ function exportDefaultMetrics(includeNodeVersion: boolean): void {
       defaultMetrics: { enabled: false },
     }),
   ],
-  providers: [
-    MetricsTokenGuard,
-    HttpMetrics,
-    HTTP_REQUESTS_TOTAL.provider,
-    HTTP_REQUEST_DURATION_SECONDS.provider,
-    API_TENANTS_COUNT.provider,
-  ],
-  exports: [API_TENANTS_COUNT.provider],
+  providers: [MetricsTokenGuard, HttpMetrics, HTTP_REQUESTS_TOTAL.provider, HTTP_REQUEST_DURATION_SECONDS.provider],
 })
 export class MetricsModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(

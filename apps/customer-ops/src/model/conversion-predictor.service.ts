@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter, Histogram } from 'prom-client';
 import { PINO_LOGGER } from '@app/http';
-import { InjectMetric } from '../metrics/metric-definition';
+import { InjectMetric } from '@app/metrics';
 import { FEATURE_NAMES, featuresOf, LeadFeatureSource } from './features';
 import { predictLogistic } from './math/logistic';
 import { LEAD_PRED_ERRORS_TOTAL, LEAD_PRED_LATENCY_SECONDS, LEAD_PRED_PROB } from './model.metrics';

@@ -61,6 +61,7 @@ export function featuresOf(lead: LeadFeatureSource): number[] {
   ];
 }
 
-/** Outcomes that train the model: booked is a conversion; qualified and nurture are not final yet. */
-export const POSITIVE_OUTCOMES: readonly string[] = ['booked'];
-export const NEGATIVE_OUTCOMES: readonly string[] = ['ghosted', 'unqualified', 'spam'];
+/** One labelled example: what was known of a lead at capture, and whether it converted. */
+export interface TrainingRow extends LeadFeatureSource {
+  converted: boolean;
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import { PINO_LOGGER } from '@app/http';
-import { InjectMetric } from '../metrics/metric-definition';
+import { InjectMetric } from '@app/metrics';
 import { ModelVersionEntity } from './entities/model-version.entity';
 import { LogisticModel } from './math/logistic';
 import {

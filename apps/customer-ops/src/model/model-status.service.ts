@@ -1,23 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@app/config';
-import { ENRICHMENT_RULES_VERSION } from '../leads/enrichment/enricher';
-import { ModelStatusDto } from './dto/model.dto';
+import { AppConfig, Clock } from '@app/config';
 import { ModelRegistry } from './model-registry.service';
 
 export const MODEL_NAME = 'lead-conversion';
 export const LOW_AUC_THRESHOLD = 0.65;
 
-/** The operator's view of lead scoring: the conversion model and the enrichment rules. */
+export type ModelHealth = 'ok' | 'no_model' | 'warning_low_auc' | 'warning_stale';
+
+export interface ConversionModelStatus {
+  loaded: boolean;
+  model: string;
+  version: number | null;
+  trainedAt: string | null;
+  samples: number | null;
+  auc: number | null;
+  ageHours: number | null;
+  health: ModelHealth;
+}
+
+/** The active conversion model as an operator sees it: version, quality and age. */
 @Injectable()
 export class ModelStatusService {
   constructor(
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly registry: ModelRegistry,
   ) {}
 
-  status(tenant: string): ModelStatusDto {
+  status(): ConversionModelStatus {
     const model = this.registry.active;
-    const enrichment = { kind: 'rules' as const, version: ENRICHMENT_RULES_VERSION };
     if (!model) {
       return {
         loaded: false,
@@ -28,11 +39,9 @@ export class ModelStatusService {
         auc: null,
         ageHours: null,
         health: 'no_model',
-        enrichment,
-        tenant,
       };
     }
-    const ageHours = Math.round(((Date.now() - model.trainedAt.getTime()) / 3_600_000) * 100) / 100;
+    const ageHours = Math.round(((this.clock.now() - model.trainedAt.getTime()) / 3_600_000) * 100) / 100;
     const health =
       model.auc < LOW_AUC_THRESHOLD
         ? 'warning_low_auc'
@@ -48,8 +57,6 @@ export class ModelStatusService {
       auc: model.auc,
       ageHours,
       health,
-      enrichment,
-      tenant,
     };
   }
 }

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AppConfig } from '@app/config';
+import { AppConfig, Clock } from '@app/config';
 import { PINO_LOGGER } from '@app/http';
-import { RetrainDto, RetrainResultDto } from './dto/model.dto';
-import { FEATURE_NAMES, featuresOf } from './features';
+import { FEATURE_NAMES, featuresOf, TrainingRow } from './features';
 import { rocAuc } from './math/auc';
 import { DEFAULT_TRAINING, predictLogistic, trainLogistic } from './math/logistic';
 import { stratifiedSplit } from './math/random';
@@ -14,33 +13,41 @@ import { ModelRepository } from './model.repository';
 export const TRAINING_SEED = 42;
 const HOLDOUT_SHARE = 0.2;
 
+/** Per-run overrides of MODEL_MIN_SAMPLES and MODEL_MIN_AUC. */
+export interface TrainingOptions {
+  minSamples?: number;
+  minAuc?: number;
+}
+
+export interface TrainingResult {
+  version: number;
+  trainedAt: string;
+  samples: number;
+  positives: number;
+  auc: number;
+  activated: true;
+}
+
 /**
- * Trains a logistic-regression conversion model on every tenant's labelled leads, evaluates
- * it on a stratified hold-out, and activates it only when it qualifies. One run at a time.
+ * Trains a logistic-regression conversion model on the rows it is given, evaluates it on a
+ * stratified hold-out, and stores and activates it only when it qualifies. Where the rows
+ * come from, and how often training runs, is for the caller to decide.
  */
 @Injectable()
 export class ModelTrainer {
-  private running: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly repository: ModelRepository,
     private readonly registry: ModelRegistry,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
-  retrain(options: RetrainDto = {}): Promise<RetrainResultDto> {
-    const run = this.running.then(() => this.train(options));
-    this.running = run.catch(() => undefined);
-    return run;
-  }
-
-  private async train(options: RetrainDto): Promise<RetrainResultDto> {
+  async train(examples: readonly TrainingRow[], options: TrainingOptions = {}): Promise<TrainingResult> {
     const minSamples = options.minSamples ?? this.config.model.minSamples;
     const minAuc = options.minAuc ?? this.config.model.minAuc;
-    const leads = await this.repository.labelledLeads();
-    const labels = leads.map((lead) => (lead.outcome === 'booked' ? 1 : 0));
-    const samples = leads.length;
+    const labels = examples.map((row) => (row.converted ? 1 : 0));
+    const samples = examples.length;
     const positives = labels.filter((label) => label === 1).length;
     const numbers = { samples, positives, auc: null as number | null, minSamples, minAuc };
 
@@ -50,7 +57,7 @@ export class ModelTrainer {
       throw new ModelNotActivated('labelled leads must include both booked and not-booked outcomes', numbers);
     }
 
-    const rows = leads.map(featuresOf);
+    const rows = examples.map(featuresOf);
     const split = stratifiedSplit(labels, HOLDOUT_SHARE, TRAINING_SEED);
     const params = trainLogistic(
       split.train.map((i) => rows[i]),
@@ -69,7 +76,7 @@ export class ModelTrainer {
     if (auc < minAuc) throw new ModelNotActivated(`hold-out AUC ${auc.toFixed(3)} is below ${minAuc}`, numbers);
 
     const saved = await this.repository.saveActive({
-      trainedAt: new Date(),
+      trainedAt: this.clock.date(),
       samples,
       positives,
       auc,

@@ -1,4 +1,4 @@
-import { defineCounter, defineGauge, defineHistogram } from '../metrics/metric-definition';
+import { defineCounter, defineGauge, defineHistogram } from '@app/metrics';
 
 export const LEAD_PRED_PROB = defineHistogram({
   name: 'lead_pred_prob',

@@ -1,19 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LeadEntity } from '../leads/entities/lead.entity';
 import { ConversionPredictor } from './conversion-predictor.service';
 import { ModelVersionEntity } from './entities/model-version.entity';
-import { ModelController } from './model.controller';
 import { MODEL_METRIC_PROVIDERS } from './model.metrics';
 import { ModelRegistry } from './model-registry.service';
 import { ModelRepository } from './model.repository';
 import { ModelStatusService } from './model-status.service';
 import { ModelTrainer } from './model-trainer.service';
 
-/** The lead-conversion model: training, versions, activation across instances, prediction, status. */
+/**
+ * The lead-conversion model: training on the rows it is given, stored versions, activation
+ * across instances, prediction and status. It knows nothing of how leads are stored; leads/
+ * supplies the training rows and serves the routes.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([ModelVersionEntity, LeadEntity])],
-  controllers: [ModelController],
+  imports: [TypeOrmModule.forFeature([ModelVersionEntity])],
   providers: [
     ModelRepository,
     ModelRegistry,
@@ -22,6 +23,6 @@ import { ModelTrainer } from './model-trainer.service';
     ModelStatusService,
     ...MODEL_METRIC_PROVIDERS,
   ],
-  exports: [ConversionPredictor],
+  exports: [ConversionPredictor, ModelTrainer, ModelStatusService],
 })
 export class ModelModule {}

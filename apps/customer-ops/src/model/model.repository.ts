@@ -1,32 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { TransactionRunner } from '@app/database';
-import { LeadEntity } from '../leads/entities/lead.entity';
 import { ModelVersionEntity } from './entities/model-version.entity';
-import { NEGATIVE_OUTCOMES, POSITIVE_OUTCOMES } from './features';
 
-const MAX_TRAINING_ROWS = 200_000;
-
-/** Training data (labelled leads of every tenant) and stored model versions. */
+/** Stored model versions; at most one is active. */
 @Injectable()
 export class ModelRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
   ) {}
-
-  /**
-   * Leads whose latest outcome is final (booked, ghosted, unqualified, spam), across all
-   * tenants: the model is shared. In a stable order, so training is reproducible.
-   */
-  labelledLeads(): Promise<LeadEntity[]> {
-    return this.dataSource.getRepository(LeadEntity).find({
-      where: { outcome: In([...POSITIVE_OUTCOMES, ...NEGATIVE_OUTCOMES]) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: MAX_TRAINING_ROWS,
-    });
-  }
 
   activeVersion(): Promise<ModelVersionEntity | null> {
     return this.dataSource

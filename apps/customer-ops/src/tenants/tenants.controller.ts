@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { AdminAuth, ApiDatabaseUnavailableResponse } from '@app/http';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,11 +7,11 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { AuditActor } from '../audit/audit-actor.decorator';
 import type { AuditActor as Actor } from '../audit/audit.actions';
-import { AdminAuth } from '../auth/auth.decorators';
 import { RateLimitFamily } from '../rate-limit/rate-limit.decorators';
 import {
   CreatedTenantDto,
@@ -35,9 +36,15 @@ import { TenantKeysService } from './tenant-keys.service';
 import { TenantUsageService } from './tenant-usage.service';
 import { TenantsService } from './tenants.service';
 
+/** The 503 of the usage routes, which read the counters in Redis. */
+const USAGE_UNAVAILABLE =
+  'Redis cannot be reached, so the counters cannot be read or reset (USAGE_UNAVAILABLE), or the database cannot ' +
+  '(DATABASE_UNAVAILABLE)';
+
 @ApiTags('ops')
 @Controller('ops/tenants')
 @AdminAuth()
+@ApiDatabaseUnavailableResponse()
 @RateLimitFamily('ops')
 export class TenantsController {
   constructor(
@@ -48,6 +55,7 @@ export class TenantsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listTenants',
     summary: 'Tenants with status, plan and active keys (ids, sources, fingerprints; never key material)',
   })
   @ApiOkResponse({ type: TenantListDto })
@@ -56,7 +64,10 @@ export class TenantsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Onboard a tenant on a plan, optionally minting its first key (shown once)' })
+  @ApiOperation({
+    operationId: 'createTenant',
+    summary: 'Onboard a tenant on a plan, optionally minting its first key (shown once)',
+  })
   @ApiCreatedResponse({ type: CreatedTenantDto })
   @ApiBadRequestResponse({ description: 'Bad tenant name or unknown plan' })
   @ApiConflictResponse({ description: 'The tenant exists' })
@@ -65,7 +76,7 @@ export class TenantsController {
   }
 
   @Get(':tenant')
-  @ApiOperation({ summary: 'A tenant with its keys and the effective limits of its plan' })
+  @ApiOperation({ operationId: 'getTenant', summary: 'A tenant with its keys and the effective limits of its plan' })
   @ApiOkResponse({ type: TenantDetailDto })
   @ApiNotFoundResponse({ description: 'Unknown tenant' })
   get(@Param() params: TenantParams): Promise<TenantDetailDto> {
@@ -73,7 +84,10 @@ export class TenantsController {
   }
 
   @Patch(':tenant')
-  @ApiOperation({ summary: 'Change plan, display name, status (suspend / resume) or per-tenant limit overrides' })
+  @ApiOperation({
+    operationId: 'updateTenant',
+    summary: 'Change plan, display name, status (suspend / resume) or per-tenant limit overrides',
+  })
   @ApiOkResponse({ type: TenantDto })
   @ApiBadRequestResponse({ description: 'Unknown plan or malformed limits' })
   @ApiNotFoundResponse({ description: 'Unknown tenant' })
@@ -82,7 +96,10 @@ export class TenantsController {
   }
 
   @Delete(':tenant')
-  @ApiOperation({ summary: 'Offboard a tenant: erase its leads, outcomes, Idempotency-Keys and keys (?erase=true)' })
+  @ApiOperation({
+    operationId: 'eraseTenant',
+    summary: 'Offboard a tenant: erase its leads, outcomes, Idempotency-Keys and keys (?erase=true)',
+  })
   @ApiOkResponse({ type: ErasedTenantDto })
   @ApiBadRequestResponse({ description: 'erase=true missing' })
   @ApiNotFoundResponse({ description: 'Unknown tenant' })
@@ -96,23 +113,31 @@ export class TenantsController {
   }
 
   @Get(':tenant/usage')
-  @ApiOperation({ summary: 'How much of each window and quota of its plan the tenant has used' })
+  @ApiOperation({
+    operationId: 'getTenantUsage',
+    summary: 'How much of each window and quota of its plan the tenant has used',
+  })
   @ApiOkResponse({ type: TenantUsageDto })
+  @ApiServiceUnavailableResponse({ description: USAGE_UNAVAILABLE })
   @ApiNotFoundResponse({ description: 'Unknown tenant' })
   usage(@Param() params: TenantParams): Promise<TenantUsageDto> {
     return this.usageService.usage(params.tenant);
   }
 
   @Delete(':tenant/usage')
-  @ApiOperation({ summary: 'Reset the tenant’s window and quota counters' })
+  @ApiOperation({ operationId: 'resetTenantUsage', summary: 'Reset the tenant’s window and quota counters' })
   @ApiOkResponse({ type: UsageResetDto })
+  @ApiServiceUnavailableResponse({ description: USAGE_UNAVAILABLE })
   @ApiNotFoundResponse({ description: 'Unknown tenant' })
   resetUsage(@Param() params: TenantParams, @AuditActor() actor: Actor): Promise<UsageResetDto> {
     return this.usageService.reset(params.tenant, actor);
   }
 
   @Post(':tenant/keys')
-  @ApiOperation({ summary: 'Mint a key for a tenant; the key is shown once and works on every instance at once' })
+  @ApiOperation({
+    operationId: 'mintKey',
+    summary: 'Mint a key for a tenant; the key is shown once and works on every instance at once',
+  })
   @ApiCreatedResponse({ type: MintedKeyDto })
   @ApiNotFoundResponse({ description: 'Unknown tenant' })
   mint(@Param() params: TenantParams, @Body() body: MintKeyDto, @AuditActor() actor: Actor): Promise<MintedKeyDto> {
@@ -120,7 +145,10 @@ export class TenantsController {
   }
 
   @Delete(':tenant/keys/:id')
-  @ApiOperation({ summary: 'Revoke a minted key, optionally after a grace period; again with less grace shortens it' })
+  @ApiOperation({
+    operationId: 'revokeKey',
+    summary: 'Revoke a minted key, optionally after a grace period; again with less grace shortens it',
+  })
   @ApiOkResponse({ type: RevokedKeyDto })
   @ApiNotFoundResponse({ description: 'Unknown tenant or key' })
   @ApiConflictResponse({ description: 'The key comes from the environment or the keys file' })

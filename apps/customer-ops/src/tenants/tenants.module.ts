@@ -31,7 +31,7 @@ import { TenantsService } from './tenants.service';
     TenantsService,
     TenantAccessGuard,
   ],
-  exports: [TenantsService, TenantAccessGuard],
+  exports: [TenantAccessGuard],
 })
 export class TenantsModule implements OnModuleInit {
   constructor(

@@ -1,3 +1,4 @@
+import { TimestampColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** One admin mutation. Never holds a key, a digest or personal data. */
@@ -8,7 +9,7 @@ export class AuditEventEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Column({ type: Date })
+  @TimestampColumn({ name: 'at' })
   at: Date;
 
   @Column({ type: 'varchar', length: 32 })

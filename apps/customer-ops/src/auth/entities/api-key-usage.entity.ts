@@ -1,3 +1,4 @@
+import { TimestampColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
@@ -13,6 +14,6 @@ export class ApiKeyUsageEntity {
   @Column({ type: 'varchar', length: 64 })
   tenant: string;
 
-  @Column({ name: 'last_used_at', type: Date })
+  @TimestampColumn({ name: 'last_used_at' })
   lastUsedAt: Date;
 }

@@ -1,3 +1,4 @@
+import { TimestampColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A key minted through the admin API. `keyHash` is the SHA-256 hex digest of the key. */
@@ -16,12 +17,12 @@ export class ApiKeyEntity {
   @Column({ type: 'varchar', length: 16 })
   fingerprint: string;
 
-  @Column({ name: 'created_at', type: Date })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'expires_at', type: Date, nullable: true })
+  @TimestampColumn({ name: 'expires_at', nullable: true })
   expiresAt: Date | null;
 
-  @Column({ name: 'revoked_at', type: Date, nullable: true })
+  @TimestampColumn({ name: 'revoked_at', nullable: true })
   revokedAt: Date | null;
 }

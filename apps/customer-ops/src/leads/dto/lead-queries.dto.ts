@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageCursorParam, PageLimit } from '@app/http';
+import { URGENCIES } from '../enrichment/enricher';
 import { INTENTS } from '../enrichment/lexicons';
 import { OUTCOMES } from '../outcomes';
 import { IsStorableText } from './text-validators';
@@ -23,9 +24,9 @@ export class ListLeadsQuery {
   @IsIn([...INTENTS, 'unknown'])
   intent?: string;
 
-  @ApiPropertyOptional({ enum: ['high', 'normal', 'medium'] })
+  @ApiPropertyOptional({ enum: URGENCIES })
   @IsOptional()
-  @IsIn(['high', 'normal', 'medium'])
+  @IsIn(URGENCIES)
   urgency?: string;
 
   @ApiPropertyOptional({ enum: OUTCOMES })

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SENTIMENTS, URGENCIES } from '../enrichment/enricher';
 import { INTENTS } from '../enrichment/lexicons';
 import { OUTCOMES } from '../outcomes';
 
@@ -6,10 +7,10 @@ export class EnrichmentDto {
   @ApiProperty({ enum: [...INTENTS, 'unknown'], example: 'lead_capture' })
   intent: string;
 
-  @ApiProperty({ enum: ['high', 'normal', 'medium'], example: 'high' })
+  @ApiProperty({ enum: URGENCIES, example: 'high' })
   urgency: string;
 
-  @ApiProperty({ enum: ['positive', 'neutral', 'negative'], example: 'neutral' })
+  @ApiProperty({ enum: SENTIMENTS, example: 'neutral' })
   sentiment: string;
 
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.8 })
@@ -47,7 +48,7 @@ export class LeadDto {
   @ApiProperty({ nullable: true, type: Number, example: 0.734, description: 'Set when a conversion model is active' })
   conversionProbability: number | null;
 
-  @ApiProperty({ nullable: true, enum: OUTCOMES, description: 'Latest recorded outcome' })
+  @ApiProperty({ nullable: true, enum: [...OUTCOMES, null], description: 'Latest recorded outcome' })
   outcome: string | null;
 
   @ApiProperty({ type: String, format: 'date-time' })

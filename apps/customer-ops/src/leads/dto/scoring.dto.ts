@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import type { ConversionModelStatus, ModelHealth } from '../../model/model-status.service';
+import type { TrainingOptions, TrainingResult } from '../../model/model-trainer.service';
 
-export class RetrainDto {
+export class RetrainDto implements TrainingOptions {
   @ApiPropertyOptional({ minimum: 2, maximum: 1_000_000, description: 'Overrides MODEL_MIN_SAMPLES for this run' })
   @IsOptional()
   @IsInt()
@@ -17,7 +19,7 @@ export class RetrainDto {
   minAuc?: number;
 }
 
-export class RetrainResultDto {
+export class RetrainResultDto implements TrainingResult {
   @ApiProperty({ example: 3 })
   version: number;
 
@@ -45,7 +47,7 @@ export class EnrichmentInfoDto {
   version: string;
 }
 
-export class ModelStatusDto {
+export class ModelStatusDto implements ConversionModelStatus {
   @ApiProperty({ description: 'Whether a conversion model is active' })
   loaded: boolean;
 
@@ -68,7 +70,7 @@ export class ModelStatusDto {
   ageHours: number | null;
 
   @ApiProperty({ enum: ['ok', 'no_model', 'warning_low_auc', 'warning_stale'] })
-  health: 'ok' | 'no_model' | 'warning_low_auc' | 'warning_stale';
+  health: ModelHealth;
 
   @ApiProperty({ type: EnrichmentInfoDto })
   enrichment: EnrichmentInfoDto;

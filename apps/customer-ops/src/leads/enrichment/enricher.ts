@@ -1,7 +1,10 @@
 import { HIGH_URGENCY_WORDS, Intent, INTENT_LEXICON, INTENTS, NEGATIVE_WORDS, POSITIVE_WORDS } from './lexicons';
 
+/** Every urgency a lead can record: `medium` only when enrichment is off (ENRICHMENT_DISABLED). */
+export const URGENCIES = ['high', 'normal', 'medium'] as const;
 export type Urgency = 'high' | 'normal';
-export type Sentiment = 'positive' | 'neutral' | 'negative';
+export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
 
 export interface Enrichment {
   intent: Intent | 'unknown';

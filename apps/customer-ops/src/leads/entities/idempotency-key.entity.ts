@@ -1,9 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '@app/database';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type IdempotencyState = 'in_flight' | 'done';
 
 /** An Idempotency-Key seen on POST /v1/leads, with the response it produced. */
 @Entity('idempotency_keys')
+@Index('idx_idempotency_expires', ['expiresAt'])
 export class IdempotencyKeyEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   tenant: string;
@@ -23,9 +25,9 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'response_body', type: 'text', nullable: true })
   responseBody: string | null;
 
-  @Column({ name: 'created_at', type: Date })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'expires_at', type: Date })
+  @TimestampColumn({ name: 'expires_at' })
   expiresAt: Date;
 }

@@ -1,4 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '@app/database';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { LeadEntity } from './lead.entity';
 
 /** One recorded outcome; a lead's history is every row with its id, ordered by (recordedAt, id). */
 @Entity('lead_outcomes')
@@ -13,6 +15,11 @@ export class LeadOutcomeEntity {
   @Column({ name: 'lead_id', type: 'varchar', length: 36 })
   leadId: string;
 
+  /** The foreign key only (erasing a lead erases its history); never loaded. */
+  @ManyToOne(() => LeadEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'lead_id' })
+  lead?: never;
+
   @Column({ type: 'varchar', length: 16 })
   outcome: string;
 
@@ -22,6 +29,6 @@ export class LeadOutcomeEntity {
   @Column({ name: 'time_to_conversion_seconds', type: 'integer', nullable: true })
   timeToConversionSeconds: number | null;
 
-  @Column({ name: 'recorded_at', type: Date })
+  @TimestampColumn({ name: 'recorded_at' })
   recordedAt: Date;
 }

@@ -1,7 +1,9 @@
+import { TimestampColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity('leads')
 @Index('idx_leads_tenant_created', ['tenant', 'createdAt', 'id'])
+@Index('idx_leads_tenant_outcome', ['tenant', 'outcome'])
 export class LeadEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -49,12 +51,12 @@ export class LeadEntity {
   @Column({ type: 'varchar', length: 16, nullable: true })
   outcome: string | null;
 
-  @Column({ name: 'outcome_at', type: Date, nullable: true })
+  @TimestampColumn({ name: 'outcome_at', nullable: true })
   outcomeAt: Date | null;
 
   @Column({ name: 'time_to_conversion_seconds', type: 'integer', nullable: true })
   timeToConversionSeconds: number | null;
 
-  @Column({ name: 'created_at', type: Date })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 }

@@ -1,13 +1,14 @@
-import { enrich } from '../leads/enrichment/enricher';
-import { generateDemoLeads } from './demo-data';
-import { featuresOf, NEGATIVE_OUTCOMES, POSITIVE_OUTCOMES } from './features';
-import { rocAuc } from './math/auc';
-import { predictLogistic, trainLogistic } from './math/logistic';
-import { stratifiedSplit } from './math/random';
+import { featuresOf } from '../../model/features';
+import { rocAuc } from '../../model/math/auc';
+import { predictLogistic, trainLogistic } from '../../model/math/logistic';
+import { stratifiedSplit } from '../../model/math/random';
+import { enrich } from '../enrichment/enricher';
+import { FINAL_OUTCOMES, isConversion } from '../outcomes';
+import { generateDemoLeads } from './demo-leads';
 
 describe('demo data and the conversion model', () => {
   const demo = generateDemoLeads(600, 42);
-  const labelled = demo.filter((d) => d.outcome && [...POSITIVE_OUTCOMES, ...NEGATIVE_OUTCOMES].includes(d.outcome));
+  const labelled = demo.filter((d) => d.outcome && FINAL_OUTCOMES.includes(d.outcome));
   const rows = labelled.map((d, i) =>
     featuresOf({
       ...enrich(d.lead.details, d.lead.name),
@@ -18,7 +19,7 @@ describe('demo data and the conversion model', () => {
       createdAt: new Date(Date.UTC(2026, 0, 1 + (i % 28), i % 24)),
     }),
   );
-  const labels = labelled.map((d) => (d.outcome === 'booked' ? 1 : 0));
+  const labels = labelled.map((d) => (isConversion(d.outcome) ? 1 : 0));
 
   it('is reproducible from its seed', () => {
     expect(generateDemoLeads(50, 42)).toEqual(generateDemoLeads(50, 42));

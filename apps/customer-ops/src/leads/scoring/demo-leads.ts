@@ -1,9 +1,9 @@
-import { Outcome } from '../leads/outcomes';
-import { enrich } from '../leads/enrichment/enricher';
-import { seededRandom } from './math/random';
+import { seededRandom } from '../../model/math/random';
+import { enrich } from '../enrichment/enricher';
+import { CONVERTED_OUTCOME, Outcome } from '../outcomes';
 
 /**
- * Synthetic but realistic leads for demos and model tests. Whether a lead books depends on
+ * Synthetic but realistic leads for `npm run seed:demo` and the scoring tests. Whether a lead books depends on
  * what it says (buying intent, urgency, frustration) and on how reachable it is, so a model
  * trained on recorded outcomes has something real to learn.
  */
@@ -84,7 +84,7 @@ export function generateDemoLeads(count: number, seed: number): DemoLead[] {
     const outcome: Outcome | null = unresolved
       ? pick(['qualified', 'nurture'] as const)
       : booked
-        ? 'booked'
+        ? CONVERTED_OUTCOME
         : e.intent === 'info' && random() < 0.3
           ? 'spam'
           : pick(['ghosted', 'ghosted', 'unqualified'] as const);

@@ -1,3 +1,4 @@
+import { TimestampColumn } from '@app/database';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity('model_versions')
@@ -5,7 +6,7 @@ export class ModelVersionEntity {
   @PrimaryColumn({ type: 'integer' })
   version: number;
 
-  @Column({ name: 'trained_at', type: Date })
+  @TimestampColumn({ name: 'trained_at' })
   trainedAt: Date;
 
   @Column({ type: 'integer' })

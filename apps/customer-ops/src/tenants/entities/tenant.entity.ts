@@ -1,3 +1,4 @@
+import { TimestampColumn } from '@app/database';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export const TENANT_STATUSES = ['active', 'suspended'] as const;
@@ -25,9 +26,9 @@ export class TenantEntity {
   @Column({ type: 'integer', default: 0 })
   revision: number;
 
-  @Column({ name: 'created_at', type: Date })
+  @TimestampColumn({ name: 'created_at', default: () => 'CURRENT_TIMESTAMP' })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: Date })
+  @TimestampColumn({ name: 'updated_at', default: () => 'CURRENT_TIMESTAMP' })
   updatedAt: Date;
 }

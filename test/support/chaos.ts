@@ -237,8 +237,6 @@ export function startLoad<T>(options: LoadOptions<T>): Load<T> {
   };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Counts of each outcome (status code or error code), for failure messages. */
 export function tally<T>(samples: LoadSample<T>[]): Record<string, number> {
   const counts: Record<string, number> = {};

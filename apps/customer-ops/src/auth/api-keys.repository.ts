@@ -3,7 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyEntity } from './entities/api-key.entity';
 
-/** The api_keys table: keys minted through the admin API. Every key query is scoped to a tenant. */
+/**
+ * The api_keys table: keys minted through the admin API. Queries about one key are scoped to its
+ * tenant; the key registry's two reads (`listUsable`, `changeSignature`) cover every tenant.
+ */
 @Injectable()
 export class ApiKeysRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
